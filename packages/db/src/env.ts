@@ -1,0 +1,94 @@
+import { z } from 'zod';
+
+/**
+ * Database settings, parsed once at start-up. A bad value throws an {@link EnvError} naming the
+ * variable; nothing falls back to a default silently.
+ */
+
+const integer = (name: string, min: number) =>
+  z
+    .string()
+    .trim()
+    .regex(/^\d+$/, `${name} must be a whole number`)
+    .transform(Number)
+    .pipe(z.number().int().min(min, `${name} must be at least ${min}`));
+
+const postgresUrl = (name: string) =>
+  z
+    .string()
+    .trim()
+    .refine((value) => {
+      try {
+        return ['postgres:', 'postgresql:'].includes(new URL(value).protocol);
+      } catch {
+        return false;
+      }
+    }, `${name} must be a postgres:// or postgresql:// URL`);
+
+export const dbEnvSchema = z
+  .object({
+    DATABASE_URL: postgresUrl('DATABASE_URL'),
+    DATABASE_ADMIN_URL: postgresUrl('DATABASE_ADMIN_URL').optional(),
+    DB_POOL_MIN: integer('DB_POOL_MIN', 0).default(2),
+    DB_POOL_MAX: integer('DB_POOL_MAX', 1).default(10),
+    DB_IDLE_TIMEOUT_MS: integer('DB_IDLE_TIMEOUT_MS', 0).default(30_000),
+    DB_CONNECTION_TIMEOUT_MS: integer('DB_CONNECTION_TIMEOUT_MS', 1).default(5_000),
+    DB_STATEMENT_TIMEOUT_MS: integer('DB_STATEMENT_TIMEOUT_MS', 1).default(10_000),
+    DB_IDLE_IN_TRANSACTION_TIMEOUT_MS: integer('DB_IDLE_IN_TRANSACTION_TIMEOUT_MS', 1).default(
+      15_000,
+    ),
+    DB_APPLICATION_NAME: z.string().trim().min(1).max(63).default('openhouse'),
+    DB_SSL: z.enum(['disable', 'require', 'verify-full']).optional(),
+    DB_SSL_CA: z.string().optional(),
+  })
+  .superRefine((env, ctx) => {
+    if (env.DB_POOL_MIN > env.DB_POOL_MAX) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['DB_POOL_MIN'],
+        message: `DB_POOL_MIN (${env.DB_POOL_MIN}) must not exceed DB_POOL_MAX (${env.DB_POOL_MAX})`,
+      });
+    }
+    if (env.DB_SSL === 'verify-full' && !env.DB_SSL_CA) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['DB_SSL_CA'],
+        message: 'DB_SSL_CA is required when DB_SSL=verify-full',
+      });
+    }
+  });
+
+export type DbEnv = z.infer<typeof dbEnvSchema>;
+
+/** A start-up configuration error: `message` is one line that names the variable. */
+export class EnvError extends Error {
+  constructor(
+    readonly variable: string,
+    detail: string,
+  ) {
+    super(`Invalid environment: ${variable}: ${detail}`);
+    this.name = 'EnvError';
+  }
+}
+
+/** Parses `schema` against `source`, throwing one {@link EnvError} for the first bad variable. */
+export function parseEnv<T extends z.ZodType>(
+  schema: T,
+  source: Record<string, string | undefined>,
+): z.infer<T> {
+  // Empty strings mean "unset" so that `FOO=` in a .env file does not become a bad value.
+  const cleaned = Object.fromEntries(
+    Object.entries(source).filter(([, value]) => value !== undefined && value !== ''),
+  );
+  const result = schema.safeParse(cleaned);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0]!;
+  const variable = String(issue.path[0] ?? 'environment');
+  const detail =
+    issue.code === 'invalid_type' && issue.input === undefined ? 'is required' : issue.message;
+  throw new EnvError(variable, detail);
+}
+
+export function loadDbEnv(source: Record<string, string | undefined> = process.env): DbEnv {
+  return parseEnv(dbEnvSchema, source);
+}

@@ -1,0 +1,66 @@
+import pg from 'pg';
+
+/**
+ * Refuses to serve with a login role that could see past row-level security. Each check is one
+ * clear reason; the first failing one is thrown as a {@link GuardError}.
+ */
+
+export class GuardError extends Error {
+  constructor(message: string) {
+    super(`Refusing to serve: ${message}`);
+    this.name = 'GuardError';
+  }
+}
+
+interface GuardFacts {
+  login_role: string;
+  is_superuser: boolean;
+  bypasses_rls: boolean;
+  owned_tables: string[] | null;
+  authenticated_bypasses: boolean | null;
+  tables_without_rls: string[] | null;
+  app_tables: number;
+}
+
+const FACTS = `
+  with app_tables as (
+    select c.relname, c.relowner, c.relrowsecurity, c.relforcerowsecurity
+    from pg_class c join pg_namespace n on n.oid = c.relnamespace
+    where n.nspname = 'public' and c.relkind in ('r', 'p')
+  )
+  select
+    current_user as login_role,
+    r.rolsuper as is_superuser,
+    r.rolbypassrls as bypasses_rls,
+    (select array_agg(relname order by relname) from app_tables
+      where pg_has_role(current_user, relowner, 'MEMBER')) as owned_tables,
+    (select rolsuper or rolbypassrls from pg_roles where rolname = 'authenticated') as authenticated_bypasses,
+    (select array_agg(relname order by relname) from app_tables
+      where not (relrowsecurity and relforcerowsecurity)) as tables_without_rls,
+    (select count(*)::int from app_tables) as app_tables
+  from pg_roles r where r.rolname = current_user`;
+
+export async function assertSafeLoginRole(queryable: Pick<pg.Pool, 'query'>): Promise<void> {
+  const { rows } = await queryable.query<GuardFacts>(FACTS);
+  const facts = rows[0]!;
+  const role = facts.login_role;
+  if (facts.is_superuser) {
+    throw new GuardError(`login role "${role}" is a superuser, which bypasses row-level security`);
+  }
+  if (facts.bypasses_rls) throw new GuardError(`login role "${role}" has BYPASSRLS`);
+  if (facts.owned_tables?.length) {
+    throw new GuardError(`login role "${role}" owns tables (${facts.owned_tables.join(', ')})`);
+  }
+  if (facts.authenticated_bypasses === null) {
+    throw new GuardError('role "authenticated" does not exist; run pnpm db:migrate');
+  }
+  if (facts.authenticated_bypasses) {
+    throw new GuardError('role "authenticated" is a superuser or has BYPASSRLS');
+  }
+  if (facts.app_tables === 0) throw new GuardError('the database has no tables; run pnpm db:migrate');
+  if (facts.tables_without_rls?.length) {
+    throw new GuardError(
+      `row-level security is not enabled and forced on: ${facts.tables_without_rls.join(', ')}`,
+    );
+  }
+}

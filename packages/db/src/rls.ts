@@ -1,0 +1,93 @@
+import { drizzle } from 'drizzle-orm/node-postgres';
+import type pg from 'pg';
+
+import type { Db } from './client';
+import * as schema from './schema';
+
+/** The verified claims a request carries into Postgres as `request.jwt.claims`. */
+export interface RlsClaims {
+  sub: string;
+  tenant_id: string;
+  app_role: string;
+  [claim: string]: unknown;
+}
+
+/**
+ * Role, claims and statement timeout in one statement, all transaction-local (`is_local = true`),
+ * so nothing survives COMMIT or ROLLBACK into the next borrower of the connection — also behind
+ * PgBouncer or Supavisor in transaction mode.
+ */
+const PRELUDE = `select set_config('role', 'authenticated', true),
+  set_config('request.jwt.claims', $1, true),
+  set_config('statement_timeout', $2, true)`;
+
+// One Drizzle wrapper per pooled client; clients live across many requests.
+const drizzleByClient = new WeakMap<pg.PoolClient, Db>();
+
+function drizzleFor(client: pg.PoolClient): Db {
+  let db = drizzleByClient.get(client);
+  if (!db) {
+    db = drizzle({ client, schema });
+    drizzleByClient.set(client, db);
+  }
+  return db;
+}
+
+/**
+ * Runs `fn` inside one transaction on a pooled connection, as role `authenticated` with `claims`.
+ *
+ * BEGIN and the prelude are sent without waiting for their replies; on a pipelined client the
+ * first query of `fn` follows them in the same write, so a one-query request costs two round trips
+ * (BEGIN+prelude+query, COMMIT). Safety does not depend on the ordering of replies: if BEGIN or
+ * the prelude fails, Postgres aborts the transaction and every later statement of `fn` fails too;
+ * and the login role itself holds no table privileges.
+ *
+ * The client always goes back to the pool: normally after COMMIT or a successful ROLLBACK, and
+ * destroyed (`release(err)`) when the connection broke or the ROLLBACK did not go through.
+ */
+export async function runWithRls<T>(
+  pool: pg.Pool,
+  claims: RlsClaims,
+  fn: (tx: Db) => Promise<T>,
+  statementTimeoutMs: number,
+): Promise<T> {
+  const client = await pool.connect();
+  // A checked-out client has no pool listener; an 'error' event here must not crash the process.
+  let connectionError: Error | undefined;
+  const onConnectionError = (error: Error) => (connectionError ??= error);
+  client.on('error', onConnectionError);
+
+  try {
+    const prelude = Promise.all([
+      client.query('begin'),
+      client.query(PRELUDE, [JSON.stringify(claims), String(statementTimeoutMs)]),
+    ]);
+    prelude.catch(() => undefined); // awaited below; this only keeps a rejection from being unhandled
+
+    let result: T;
+    try {
+      result = await fn(drizzleFor(client));
+    } catch (error) {
+      await prelude; // a failed prelude is the real cause of fn's failure
+      throw error;
+    }
+    await prelude;
+    await client.query('commit');
+    client.off('error', onConnectionError);
+    client.release();
+    return result;
+  } catch (error) {
+    const rolledBack = await client.query('rollback').then(
+      () => true,
+      () => false,
+    );
+    client.off('error', onConnectionError);
+    const broken = connectionError ?? (rolledBack ? undefined : asError(error));
+    client.release(broken);
+    throw error;
+  }
+}
+
+function asError(value: unknown): Error {
+  return value instanceof Error ? value : new Error(String(value));
+}

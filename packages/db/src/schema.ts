@@ -1,0 +1,146 @@
+import { sql } from 'drizzle-orm';
+import {
+  bigint,
+  customType,
+  integer,
+  jsonb,
+  pgTable,
+  text,
+  timestamp,
+  uuid,
+} from 'drizzle-orm/pg-core';
+
+/**
+ * Drizzle's view of the tables. The SQL migrations in `../migrations` are the source of truth
+ * (they also hold the RLS policies); this file only describes the columns for typed queries.
+ */
+
+const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' });
+const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
+// Filled by the column default `auth.tenant_id()` from the caller's claims.
+const tenantId = () =>
+  uuid('tenant_id')
+    .notNull()
+    .default(sql`auth.tenant_id()`);
+
+export const tenants = pgTable('tenants', {
+  tenantId: uuid('tenant_id').primaryKey(),
+  name: text('name').notNull(),
+  slug: text('slug').notNull(),
+  createdAt: createdAt(),
+});
+
+export const developments = pgTable('developments', {
+  id: uuid('id').primaryKey(),
+  tenantId: uuid('tenant_id').notNull(),
+  name: text('name').notNull(),
+  slug: text('slug').notNull(),
+  town: text('town').notNull(),
+  createdAt: createdAt(),
+});
+
+export const houses = pgTable('houses', {
+  id: uuid('id').primaryKey(),
+  tenantId: uuid('tenant_id').notNull(),
+  developmentId: uuid('development_id').notNull(),
+  plotNumber: integer('plot_number').notNull(),
+  address: text('address').notNull(),
+  createdAt: createdAt(),
+});
+
+export const profiles = pgTable('profiles', {
+  id: uuid('id').primaryKey(),
+  tenantId: uuid('tenant_id').notNull(),
+  developmentId: uuid('development_id'),
+  houseId: uuid('house_id'),
+  appRole: text('app_role', { enum: ['homeowner', 'developer'] }).notNull(),
+  email: text('email').notNull(),
+  displayName: text('display_name').notNull(),
+  createdAt: createdAt(),
+});
+
+export const notices = pgTable('notices', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  tenantId: tenantId(),
+  developmentId: uuid('development_id').notNull(),
+  houseId: uuid('house_id'),
+  authorId: uuid('author_id')
+    .notNull()
+    .default(sql`auth.uid()`),
+  title: text('title').notNull(),
+  body: text('body').notNull(),
+  createdAt: createdAt(),
+});
+
+export const documents = pgTable('documents', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  tenantId: tenantId(),
+  developmentId: uuid('development_id').notNull(),
+  houseId: uuid('house_id'),
+  createdBy: uuid('created_by')
+    .notNull()
+    .default(sql`auth.uid()`),
+  title: text('title').notNull(),
+  category: text('category').notNull(),
+  body: text('body').notNull(),
+  createdAt: createdAt(),
+});
+
+export const documentPassages = pgTable('document_passages', {
+  id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+  tenantId: uuid('tenant_id').notNull(),
+  developmentId: uuid('development_id').notNull(),
+  houseId: uuid('house_id'),
+  documentId: uuid('document_id').notNull(),
+  position: integer('position').notNull(),
+  heading: text('heading'),
+  content: text('content').notNull(),
+  search: tsvector('search').generatedAlwaysAs(
+    sql`setweight(to_tsvector('english', coalesce(heading, '')), 'A') || to_tsvector('english', content)`,
+  ),
+});
+
+export const chatThreads = pgTable('chat_threads', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  tenantId: tenantId(),
+  developmentId: uuid('development_id').notNull(),
+  houseId: uuid('house_id').notNull(),
+  homeownerId: uuid('homeowner_id').notNull(),
+  subject: text('subject').notNull(),
+  createdAt: createdAt(),
+  lastMessageAt: timestamp('last_message_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+export const chatMessages = pgTable('chat_messages', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  tenantId: tenantId(),
+  developmentId: uuid('development_id').notNull(),
+  threadId: uuid('thread_id').notNull(),
+  homeownerId: uuid('homeowner_id').notNull(),
+  authorId: uuid('author_id')
+    .notNull()
+    .default(sql`auth.uid()`),
+  body: text('body').notNull(),
+  createdAt: createdAt(),
+});
+
+export const onboardingProgress = pgTable('onboarding_progress', {
+  userId: uuid('user_id').primaryKey(),
+  tenantId: tenantId(),
+  developmentId: uuid('development_id').notNull(),
+  houseId: uuid('house_id').notNull(),
+  completedSteps: text('completed_steps').array().notNull().default(sql`'{}'`),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+export const analyticsEvents = pgTable('analytics_events', {
+  id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+  tenantId: tenantId(),
+  developmentId: uuid('development_id'),
+  userId: uuid('user_id')
+    .notNull()
+    .default(sql`auth.uid()`),
+  name: text('name').notNull(),
+  properties: jsonb('properties').$type<Record<string, unknown>>().notNull().default({}),
+  createdAt: createdAt(),
+});
