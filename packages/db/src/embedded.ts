@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 
@@ -40,6 +40,9 @@ export async function startEmbeddedPostgres(options: {
   const dataDir = path.resolve(options.dataDir);
   const port = options.port ?? (await freePort());
   mkdirSync(path.dirname(dataDir), { recursive: true });
+  const asRoot = process.getuid?.() === 0;
+  // As root, Postgres runs as the `postgres` system user, which must be able to reach the data directory.
+  if (asRoot) chmodSync(path.dirname(dataDir), 0o755);
   const output: string[] = [];
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,
@@ -48,8 +51,7 @@ export async function startEmbeddedPostgres(options: {
     password: ADMIN_PASSWORD,
     authMethod: 'scram-sha-256',
     persistent: options.persistent,
-    // Postgres refuses to run as root; the package then runs it as a `postgres` system user.
-    createPostgresUser: process.getuid?.() === 0,
+    createPostgresUser: asRoot,
     postgresFlags: ['-c', 'listen_addresses=127.0.0.1', ...(options.postgresFlags ?? [])],
     onLog: (message) => output.push(String(message)),
     onError: (message) => output.push(String(message)),

@@ -5,3 +5,5 @@ export type { DbEnv } from './env';
 export { GuardError, assertSafeLoginRole } from './guard';
 export { MAX_DOCUMENT_CHARS, splitIntoPassages } from './passages';
 export type { Passage } from './passages';
+export { pgErrorOf } from './errors';
+export type { PgError } from './errors';

@@ -2,7 +2,9 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-import pg from 'pg';
+import type pg from 'pg';
+
+import { withAdminClient } from './admin';
 
 /**
  * Applies `../migrations/*.sql` in name order, each once, each in its own transaction, recorded
@@ -21,9 +23,7 @@ export interface MigrateOptions {
 }
 
 export async function migrate({ adminUrl, appUrl, log = () => {} }: MigrateOptions): Promise<string[]> {
-  const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
+  return withAdminClient(adminUrl, async (client) => {
     await client.query(`set client_min_messages = warning`);
     await client.query(`select pg_advisory_lock(hashtext($1))`, [LOCK_KEY]);
     await client.query(`create schema if not exists private`);
@@ -70,9 +70,7 @@ export async function migrate({ adminUrl, appUrl, log = () => {} }: MigrateOptio
     if (appUrl) await ensureLoginRole(client, appUrl, log);
     await client.query(`select pg_advisory_unlock(hashtext($1))`, [LOCK_KEY]);
     return ran;
-  } finally {
-    await client.end();
-  }
+  });
 }
 
 /** The login role: no privileges of its own, it may only become `anon` or `authenticated`. */

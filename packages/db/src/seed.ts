@@ -1,6 +1,6 @@
 import { drizzle } from 'drizzle-orm/node-postgres';
-import pg from 'pg';
 
+import { withAdminClient } from './admin';
 import { splitIntoPassages } from './passages';
 import * as schema from './schema';
 import { seedData } from './seed-data';
@@ -10,9 +10,7 @@ import { seedData } from './seed-data';
  * Runs as the admin role, which must be able to bypass RLS (a superuser or BYPASSRLS role).
  */
 export async function seed(adminUrl: string): Promise<void> {
-  const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
+  await withAdminClient(adminUrl, async (client) => {
     const { rows } = await client.query<{ bypass: boolean }>(
       `select rolsuper or rolbypassrls as bypass from pg_roles where rolname = current_user`,
     );
@@ -45,7 +43,5 @@ export async function seed(adminUrl: string): Promise<void> {
         );
       if (passages.length > 0) await tx.insert(schema.documentPassages).values(passages);
     });
-  } finally {
-    await client.end();
-  }
+  });
 }

@@ -1,0 +1,29 @@
+import { AuthError, tokenFromHeaders, type Claims, type VerifyToken } from '@openhouse/auth';
+import type { Database } from '@openhouse/db';
+
+export interface ContextDeps {
+  database: Database;
+  verifyToken: VerifyToken;
+}
+
+/**
+ * The tRPC context: the verified claims, or why there are none. Verification happens here, before
+ * any procedure runs, so a bad token never reaches the database; `authedProcedure` turns a missing
+ * or failed verification into a 401.
+ */
+export async function createContext({ headers, database, verifyToken }: ContextDeps & { headers: Headers }) {
+  const token = tokenFromHeaders(headers);
+  let claims: Claims | null = null;
+  let authError: string | null = token ? null : 'Missing bearer token';
+  if (token) {
+    try {
+      claims = await verifyToken(token);
+    } catch (error) {
+      if (!(error instanceof AuthError)) throw error;
+      authError = error.message;
+    }
+  }
+  return { database, claims, authError };
+}
+
+export type Context = Awaited<ReturnType<typeof createContext>>;

@@ -1,0 +1,14 @@
+/** The login role the tests run the app as; `migrate` creates it with NOINHERIT. */
+export const APP_ROLE = 'openhouse_app';
+export const APP_PASSWORD = 'openhouse_app';
+
+/** `serverUrl` with another database and, optionally, another user. */
+export function databaseUrl(serverUrl: string, database: string, user?: string, password?: string): string {
+  const url = new URL(serverUrl);
+  url.pathname = `/${database}`;
+  if (user) {
+    url.username = user;
+    url.password = password ?? '';
+  }
+  return url.toString();
+}
