@@ -1,13 +1,15 @@
 import { TRPCError } from '@trpc/server';
+import { ZodError } from 'zod';
 
 import { pgErrorOf } from '@openhouse/db';
 
 /**
- * Turns what the database layer throws into the error the caller sees. Anything not recognised
- * stays a 500 with its cause attached for the error tracker.
+ * What the caller sees when a procedure fails. tRPC wraps anything a resolver throws in an
+ * INTERNAL_SERVER_ERROR; this looks at the cause and answers with the right code and a message
+ * that names the field. What is not recognised stays a 500, cause attached for the error tracker.
  */
 
-// The constraint names Postgres gives the composite foreign keys, by the column the caller sent.
+// The columns of the composite foreign keys, by the input field the caller sent.
 const FIELD_BY_COLUMN: [string, string][] = [
   ['house_id', 'houseId'],
   ['development_id', 'developmentId'],
@@ -15,10 +17,23 @@ const FIELD_BY_COLUMN: [string, string][] = [
 ];
 
 export function toTrpcError(error: unknown): TRPCError {
-  if (error instanceof TRPCError) return error;
-  const pgError = pgErrorOf(error);
-  const message = error instanceof Error ? error.message : String(error);
+  if (error instanceof TRPCError) {
+    if (error.cause instanceof ZodError) {
+      const message = error.cause.issues
+        .map((issue) => `${issue.path.join('.') || 'input'}: ${issue.message}`)
+        .join('; ');
+      return new TRPCError({ code: error.code, message, cause: error.cause });
+    }
+    if (error.code !== 'INTERNAL_SERVER_ERROR' || !error.cause || error.cause instanceof TRPCError) {
+      return error;
+    }
+    return fromCause(error.cause);
+  }
+  return fromCause(error);
+}
 
+function fromCause(error: unknown): TRPCError {
+  const message = error instanceof Error ? error.message : String(error);
   if (message.includes('timeout exceeded when trying to connect')) {
     return new TRPCError({
       code: 'SERVICE_UNAVAILABLE',
@@ -26,6 +41,7 @@ export function toTrpcError(error: unknown): TRPCError {
       cause: error,
     });
   }
+  const pgError = pgErrorOf(error);
   switch (pgError?.code) {
     case '42501':
       return new TRPCError({ code: 'FORBIDDEN', message: 'Not allowed for this account', cause: error });
@@ -47,5 +63,9 @@ export function toTrpcError(error: unknown): TRPCError {
         cause: error,
       });
   }
-  return new TRPCError({ code: 'INTERNAL_SERVER_ERROR', message: 'Internal error', cause: error });
+  return new TRPCError({
+    code: 'INTERNAL_SERVER_ERROR',
+    message: 'Internal error',
+    cause: error instanceof Error ? error : new Error(message),
+  });
 }

@@ -2,20 +2,16 @@ import { initTRPC } from '@trpc/server';
 import { ZodError } from 'zod';
 
 import type { Context } from './context';
+import { toTrpcError } from './errors';
 
 const t = initTRPC.context<Context>().create({
   errorFormatter({ shape, error }) {
-    // Name the field: "title: Too big: expected string to have <=200 characters".
-    if (error.code === 'BAD_REQUEST' && error.cause instanceof ZodError) {
+    if (error.cause instanceof ZodError) {
       const fields = error.cause.issues.map((issue) => ({
         field: issue.path.join('.') || 'input',
         message: issue.message,
       }));
-      return {
-        ...shape,
-        message: fields.map(({ field, message }) => `${field}: ${message}`).join('; '),
-        data: { ...shape.data, fields },
-      };
+      return { ...shape, data: { ...shape.data, fields } };
     }
     return shape;
   },
@@ -24,4 +20,10 @@ const t = initTRPC.context<Context>().create({
 export const router = t.router;
 export const middleware = t.middleware;
 export const createCallerFactory = t.createCallerFactory;
-export const publicProcedure = t.procedure;
+
+/** The base of every procedure: whatever fails below is answered through `toTrpcError`. */
+export const publicProcedure = t.procedure.use(async ({ next }) => {
+  const result = await next();
+  if (!result.ok) throw toTrpcError(result.error);
+  return result;
+});

@@ -32,10 +32,10 @@ const FACTS = `
     current_user as login_role,
     r.rolsuper as is_superuser,
     r.rolbypassrls as bypasses_rls,
-    (select array_agg(relname order by relname) from app_tables
+    (select array_agg(relname::text order by relname) from app_tables
       where pg_has_role(current_user, relowner, 'MEMBER')) as owned_tables,
     (select rolsuper or rolbypassrls from pg_roles where rolname = 'authenticated') as authenticated_bypasses,
-    (select array_agg(relname order by relname) from app_tables
+    (select array_agg(relname::text order by relname) from app_tables
       where not (relrowsecurity and relforcerowsecurity)) as tables_without_rls,
     (select count(*)::int from app_tables) as app_tables
   from pg_roles r where r.rolname = current_user`;

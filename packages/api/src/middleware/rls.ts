@@ -1,6 +1,3 @@
-import { TRPCError } from '@trpc/server';
-
-import { toTrpcError } from '../errors';
 import { middleware } from '../trpc';
 
 /**
@@ -9,16 +6,12 @@ import { middleware } from '../trpc';
  * `ctx.db` is the Drizzle transaction. tRPC's `next()` reports a failure as a result instead of
  * throwing, so a failed result is thrown here to roll the transaction back.
  */
-export const rlsTransaction = middleware(async ({ ctx, next }) => {
+export const rlsTransaction = middleware(({ ctx, next }) => {
   const { claims } = ctx;
-  if (!claims) throw new TRPCError({ code: 'UNAUTHORIZED', message: ctx.authError ?? 'Unauthorized' });
-  try {
-    return await ctx.database.withRls(claims, async (db) => {
-      const result = await next({ ctx: { db, claims } });
-      if (!result.ok) throw result.error;
-      return result;
-    });
-  } catch (error) {
-    throw toTrpcError(error);
-  }
+  if (!claims) throw new Error('rlsTransaction must follow authedProcedure');
+  return ctx.database.withRls(claims, async (db) => {
+    const result = await next({ ctx: { db, claims } });
+    if (!result.ok) throw result.error;
+    return result;
+  });
 });
