@@ -57,10 +57,10 @@ it('serves other requests on a one-connection pool while phased procedures wait'
   const fast = await Promise.all(
     Array.from({ length: 20 }, async (_, i) => {
       const page = await (await caller(i)).app.noticeboard.list({ limit: 5 });
-      return { items: page.items.length, duringSlowWait: !slowFinished };
+      return { served: page.items.length > 0, duringSlowWait: !slowFinished };
     }),
   );
-  expect(fast).toEqual(Array.from({ length: 20 }, () => ({ items: 5, duringSlowWait: true })));
+  expect(fast).toEqual(Array.from({ length: 20 }, () => ({ served: true, duringSlowWait: true })));
   expect(await slow).toEqual([3, 3, 3, 3, 3]);
   expect(await testDb.adminQuery(`select 1 from analytics_events where name = 'external.done'`)).toHaveLength(5);
   expect(database.stats()).toMatchObject({ total: 1, idle: 1, waiting: 0 });
