@@ -12,15 +12,6 @@ import { seed } from '@openhouse/db/seed';
 
 import { APP_ROLE, APP_PASSWORD, databaseUrl } from './urls';
 
-declare module 'vitest' {
-  export interface ProvidedContext {
-    /** Admin URL of the test server (any database; tests swap the path). */
-    testServerUrl: string;
-    /** The migrated and seeded database every test database is cloned from. */
-    templateDatabase: string;
-  }
-}
-
 let embedded: EmbeddedServer | undefined;
 let dataRoot: string | undefined;
 

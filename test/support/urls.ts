@@ -12,3 +12,12 @@ export function databaseUrl(serverUrl: string, database: string, user?: string, 
   }
   return url.toString();
 }
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** Admin URL of the test server (any database; tests swap the path). */
+    testServerUrl: string;
+    /** The migrated and seeded database every test database is cloned from. */
+    templateDatabase: string;
+  }
+}

@@ -1,4 +1,4 @@
-import { AuthError, tokenFromHeaders, type Claims, type VerifyToken } from '@openhouse/auth';
+import { isAuthError, tokenFromHeaders, type Claims, type VerifyToken } from '@openhouse/auth';
 import type { Database } from '@openhouse/db';
 
 export interface ContextDeps {
@@ -19,7 +19,7 @@ export async function createContext({ headers, database, verifyToken }: ContextD
     try {
       claims = await verifyToken(token);
     } catch (error) {
-      if (!(error instanceof AuthError)) throw error;
+      if (!isAuthError(error)) throw error;
       authError = error.message;
     }
   }

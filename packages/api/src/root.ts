@@ -1,9 +1,11 @@
 import { analyticsRouter } from './routers/analytics';
+import { developmentsRouter } from './routers/developments';
 import { documentsRouter } from './routers/documents';
 import { noticeboardRouter } from './routers/noticeboard';
 import { router } from './trpc';
 
 export const appRouter = router({
+  developments: developmentsRouter,
   noticeboard: noticeboardRouter,
   documents: documentsRouter,
   analytics: analyticsRouter,

@@ -1,7 +1,9 @@
 import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
 
-import { createVerifier, loadAuthEnv, type VerifyToken } from '@openhouse/auth';
-import { assertSafeLoginRole, EnvError, getDatabase, GuardError, type Database } from '@openhouse/db';
+import { createVerifier, loadAuthEnv, TOKEN_COOKIE, type AppRole, type VerifyToken } from '@openhouse/auth';
+import { mintDevToken } from '@openhouse/auth/dev-token';
+import { assertSafeLoginRole, getDatabase, type Database } from '@openhouse/db';
+import { findSeedUser } from '@openhouse/db/seed-data';
 
 import { createContext } from './context';
 import { appRouter } from './root';
@@ -28,7 +30,8 @@ export async function startServer(): Promise<void> {
     await assertSafeLoginRole(database.pool);
     await database.warm();
   } catch (error) {
-    if (error instanceof EnvError || error instanceof GuardError) {
+    // By name: this module and @openhouse/db may be loaded once per Next.js bundle layer.
+    if (error instanceof Error && (error.name === 'EnvError' || error.name === 'GuardError')) {
       console.error(error.message);
       process.exit(1);
     }
@@ -66,4 +69,40 @@ export async function handleHealthRequest(): Promise<Response> {
     { status: reachable ? 'ok' : 'unavailable', database: { reachable, error }, pool: database.stats() },
     { status: reachable ? 200 : 503, headers: { 'cache-control': 'no-store' } },
   );
+}
+
+const SESSION_SECONDS = 8 * 3600;
+
+/** Dev sign-in as a seeded user: sets the token as an httpOnly cookie. Not served in production. */
+export async function handleDevSignIn(req: Request, appRole: AppRole): Promise<Response> {
+  if (process.env.NODE_ENV === 'production') return new Response('Not found', { status: 404 });
+  const email = String((await req.formData()).get('email') ?? '');
+  const user = findSeedUser(email);
+  if (!user || user.appRole !== appRole) {
+    return Response.json({ error: `email: not a seeded ${appRole} account` }, { status: 400 });
+  }
+  const env = loadAuthEnv();
+  if (!env.AUTH_JWT_SECRET) {
+    return Response.json({ error: 'Dev sign-in needs AUTH_JWT_SECRET' }, { status: 400 });
+  }
+  const token = await mintDevToken(user, {
+    secret: env.AUTH_JWT_SECRET,
+    audience: env.AUTH_JWT_AUDIENCE,
+    issuer: env.AUTH_JWT_ISSUER,
+    expiresIn: `${SESSION_SECONDS}s`,
+  });
+  return new Response(null, {
+    status: 303,
+    headers: {
+      location: '/',
+      'set-cookie': `${TOKEN_COOKIE}=${token}; HttpOnly; Path=/; SameSite=Lax; Max-Age=${SESSION_SECONDS}`,
+    },
+  });
+}
+
+export function handleSignOut(): Response {
+  return new Response(null, {
+    status: 303,
+    headers: { location: '/sign-in', 'set-cookie': `${TOKEN_COOKIE}=; HttpOnly; Path=/; SameSite=Lax; Max-Age=0` },
+  });
 }

@@ -12,6 +12,14 @@ export class AuthError extends Error {
   }
 }
 
+/**
+ * By name, not `instanceof`: Next.js can load this module once per bundle layer, and a verifier
+ * created in one layer throws the other layer's class.
+ */
+export function isAuthError(error: unknown): error is AuthError {
+  return error instanceof Error && error.name === 'AuthError';
+}
+
 export type VerifyToken = (token: string) => Promise<Claims>;
 
 // Pinned: a token signed any other way (including `alg: none`) is rejected before its claims are read.

@@ -116,8 +116,8 @@ export function createDatabase(config: DatabaseConfig, options: DatabaseOptions 
       min: config.min,
     }),
     async warm() {
-      const missing = Math.max(0, config.min - pool.totalCount);
-      const clients = await Promise.all(Array.from({ length: missing }, () => pool.connect()));
+      // Held all at once, so that idle clients are not handed out twice and `min` really open.
+      const clients = await Promise.all(Array.from({ length: config.min }, () => pool.connect()));
       for (const client of clients) client.release();
     },
     async ping() {

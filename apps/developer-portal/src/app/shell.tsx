@@ -1,0 +1,16 @@
+import type { ReactNode } from 'react';
+
+import { AppShell } from '@openhouse/ui';
+
+const NAV = [
+  { href: '/noticeboard', label: 'Noticeboard' },
+  { href: '/documents', label: 'Documents' },
+];
+
+export function Shell({ children }: { children: ReactNode }) {
+  return (
+    <AppShell product="Developers" nav={NAV}>
+      {children}
+    </AppShell>
+  );
+}

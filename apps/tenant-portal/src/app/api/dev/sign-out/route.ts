@@ -1,0 +1,3 @@
+import { handleSignOut } from '@openhouse/api/server';
+
+export const POST = handleSignOut;

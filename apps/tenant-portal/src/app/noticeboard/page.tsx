@@ -1,0 +1,12 @@
+import { NoticeboardView } from '@openhouse/ui';
+
+import { Shell } from '../shell';
+
+export default function NoticeboardPage() {
+  return (
+    <Shell>
+      <h2>Noticeboard</h2>
+      <NoticeboardView />
+    </Shell>
+  );
+}

@@ -1,0 +1,2 @@
+export { AppShell, Card, Empty, ErrorState, Loading, formatDate } from './components';
+export { DocumentView, DocumentsView, NoticeboardView, SignInView } from './views';

@@ -1,0 +1,40 @@
+import { parseArgs } from 'node:util';
+
+import { mintDevToken } from '@openhouse/auth/dev-token';
+import { findSeedUser } from '@openhouse/db/seed-data';
+
+import { ensureDevJwtSecret, loadDotEnv } from './lib/local-env';
+
+/** `pnpm token -- --email <seeded user>`: prints a signed dev JWT. Refuses in production. */
+
+const { values } = parseArgs({
+  args: process.argv.slice(2).filter((arg) => arg !== '--'),
+  options: { email: { type: 'string' }, expires: { type: 'string', default: '8h' } },
+});
+if (process.env.NODE_ENV === 'production') {
+  console.error('pnpm token refuses to mint tokens when NODE_ENV=production');
+  process.exit(1);
+}
+if (!values.email) {
+  console.error('usage: pnpm token -- --email <seeded user email> [--expires 8h]');
+  process.exit(2);
+}
+const user = findSeedUser(values.email);
+if (!user) {
+  console.error(`--email: ${values.email} is not a seeded user (try plot01.meadow-view@northfield.test)`);
+  process.exit(1);
+}
+loadDotEnv();
+ensureDevJwtSecret((line) => console.error(line));
+if (!process.env.AUTH_JWT_SECRET) {
+  console.error('AUTH_JWT_SECRET: dev tokens are HS256 and need the secret (AUTH_JWKS_URL is set instead)');
+  process.exit(1);
+}
+console.log(
+  await mintDevToken(user, {
+    secret: process.env.AUTH_JWT_SECRET,
+    audience: process.env.AUTH_JWT_AUDIENCE,
+    issuer: process.env.AUTH_JWT_ISSUER,
+    expiresIn: values.expires,
+  }),
+);
