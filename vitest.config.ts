@@ -5,6 +5,10 @@ export default defineConfig({
     // One real Postgres for the run: TEST_DATABASE_URL if set, else an embedded one. Each test
     // file clones its own database from a migrated, seeded template.
     globalSetup: ['./test/support/global-setup.ts'],
+    // In CI each run also writes a JSON report; .ci/run sums them into one closing line.
+    reporters: process.env.CI
+      ? ['default', ['json', { outputFile: `test-results/vitest-${process.pid}.json` }]]
+      : ['default'],
     projects: [
       {
         extends: true,

@@ -25,7 +25,9 @@ loadDotEnv();
 if (mode === 'start') {
   const missing = APPS.filter((app) => !existsSync(path.join(ROOT, 'apps', app.name, '.next', 'BUILD_ID')));
   if (missing.length > 0) {
-    console.error(`No production build of ${missing.map((app) => app.name).join(', ')}: run pnpm build first`);
+    console.error(
+      `No production build of ${missing.map((app) => app.name).join(', ')}: run pnpm build first`,
+    );
     process.exit(1);
   }
 }
@@ -53,7 +55,12 @@ async function stop(code: number) {
   if (stopping) return;
   stopping = true;
   for (const child of children) child.kill('SIGTERM');
-  await Promise.all(children.map((child) => new Promise((resolve) => (child.exitCode !== null ? resolve(null) : child.once('exit', resolve)))));
+  await Promise.all(
+    children.map(
+      (child) =>
+        new Promise((resolve) => (child.exitCode !== null ? resolve(null) : child.once('exit', resolve))),
+    ),
+  );
   await embedded?.stop();
   process.exit(code);
 }

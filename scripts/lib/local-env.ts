@@ -42,9 +42,15 @@ export async function ensureDatabase(log: (line: string) => void): Promise<Embed
   if (process.env.DATABASE_URL) return undefined;
   const port = Number(process.env.EMBEDDED_POSTGRES_PORT ?? 54329);
   log(`DATABASE_URL is not set: starting the embedded Postgres in .data/postgres on port ${port}`);
-  const server = await startEmbeddedPostgres({ dataDir: path.join(DATA_DIR, 'postgres'), port, persistent: true });
+  const server = await startEmbeddedPostgres({
+    dataDir: path.join(DATA_DIR, 'postgres'),
+    port,
+    persistent: true,
+  });
   await withAdminClient(server.adminUrl, async (client) => {
-    const { rowCount } = await client.query(`select 1 from pg_database where datname = $1`, [EMBEDDED_DATABASE]);
+    const { rowCount } = await client.query(`select 1 from pg_database where datname = $1`, [
+      EMBEDDED_DATABASE,
+    ]);
     if (!rowCount) await client.query(`create database ${EMBEDDED_DATABASE}`);
   });
   const adminUrl = new URL(server.adminUrl);

@@ -23,5 +23,8 @@ export const outcomeOf = (promise: Promise<unknown>) =>
   promise.then(
     () => 'OK',
     (error: unknown) =>
-      (error as { code?: string }).code ?? pgErrorOf(error)?.code ?? (error as Error).message ?? String(error),
+      (error as { code?: string }).code ??
+      pgErrorOf(error)?.code ??
+      (error as Error).message ??
+      String(error),
   );

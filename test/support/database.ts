@@ -54,10 +54,13 @@ export async function createTestDatabase(): Promise<TestDatabase> {
       pools.push(database);
       return database;
     },
-    adminQuery: (sql, params) => withAdminClient(adminUrl, async (client) => (await client.query(sql, params)).rows),
+    adminQuery: (sql, params) =>
+      withAdminClient(adminUrl, async (client) => (await client.query(sql, params)).rows),
     async drop() {
       await Promise.all(pools.map((pool) => pool.close()));
-      await withAdminClient(serverUrl, (client) => client.query(`drop database if exists ${name} with (force)`));
+      await withAdminClient(serverUrl, (client) =>
+        client.query(`drop database if exists ${name} with (force)`),
+      );
     },
   };
 }

@@ -4,9 +4,21 @@ import { seedData, type SeedUser } from '@openhouse/db/seed-data';
 /** Claims exactly as the verifier would produce them for a seeded user. */
 export function claimsFor(user: SeedUser): Claims {
   const now = Math.floor(Date.now() / 1000);
-  const base = { sub: user.id, role: 'authenticated' as const, aud: 'authenticated', iat: now, exp: now + 3600 };
+  const base = {
+    sub: user.id,
+    role: 'authenticated' as const,
+    aud: 'authenticated',
+    iat: now,
+    exp: now + 3600,
+  };
   return user.appRole === 'homeowner'
-    ? { ...base, app_role: 'homeowner', tenant_id: user.tenantId, development_id: user.developmentId!, house_id: user.houseId! }
+    ? {
+        ...base,
+        app_role: 'homeowner',
+        tenant_id: user.tenantId,
+        development_id: user.developmentId!,
+        house_id: user.houseId!,
+      }
     : {
         ...base,
         app_role: 'developer',

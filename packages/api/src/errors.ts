@@ -46,8 +46,7 @@ function fromCause(error: unknown): TRPCError {
     case '42501':
       return new TRPCError({ code: 'FORBIDDEN', message: 'Not allowed for this account', cause: error });
     case '23503': {
-      const field =
-        FIELD_BY_COLUMN.find(([column]) => pgError.constraint?.includes(column))?.[1] ?? 'input';
+      const field = FIELD_BY_COLUMN.find(([column]) => pgError.constraint?.includes(column))?.[1] ?? 'input';
       return new TRPCError({ code: 'NOT_FOUND', message: `${field}: not found`, cause: error });
     }
     case '23505':

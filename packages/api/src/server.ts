@@ -103,6 +103,9 @@ export async function handleDevSignIn(req: Request, appRole: AppRole): Promise<R
 export function handleSignOut(): Response {
   return new Response(null, {
     status: 303,
-    headers: { location: '/sign-in', 'set-cookie': `${TOKEN_COOKIE}=; HttpOnly; Path=/; SameSite=Lax; Max-Age=0` },
+    headers: {
+      location: '/sign-in',
+      'set-cookie': `${TOKEN_COOKIE}=; HttpOnly; Path=/; SameSite=Lax; Max-Age=0`,
+    },
   });
 }

@@ -29,7 +29,9 @@ const testRouter = router({
     const notices = await ctx.database.withRls(ctx.claims, (db) => db.select().from(schema.notices).limit(3));
     await sleep(EXTERNAL_WAIT_MS); // the model, the upload...
     await ctx.database.withRls(ctx.claims, (db) =>
-      db.insert(schema.analyticsEvents).values({ name: 'external.done', developmentId: ctx.claims.development_id }),
+      db
+        .insert(schema.analyticsEvents)
+        .values({ name: 'external.done', developmentId: ctx.claims.development_id }),
     );
     return notices.length;
   }),
@@ -62,6 +64,8 @@ it('serves other requests on a one-connection pool while phased procedures wait'
   );
   expect(fast).toEqual(Array.from({ length: 20 }, () => ({ served: true, duringSlowWait: true })));
   expect(await slow).toEqual([3, 3, 3, 3, 3]);
-  expect(await testDb.adminQuery(`select 1 from analytics_events where name = 'external.done'`)).toHaveLength(5);
+  expect(await testDb.adminQuery(`select 1 from analytics_events where name = 'external.done'`)).toHaveLength(
+    5,
+  );
   expect(database.stats()).toMatchObject({ total: 1, idle: 1, waiting: 0 });
 });

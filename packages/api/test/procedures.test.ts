@@ -30,12 +30,17 @@ describe('noticeboard', () => {
     const seen: { id: string; createdAt: Date }[] = [];
     let cursor: string | null = null;
     do {
-      const page: Awaited<ReturnType<typeof caller.noticeboard.list>> = await caller.noticeboard.list({ limit: 2, cursor });
+      const page: Awaited<ReturnType<typeof caller.noticeboard.list>> = await caller.noticeboard.list({
+        limit: 2,
+        cursor,
+      });
       seen.push(...page.items);
       cursor = page.nextCursor;
     } while (cursor);
     const expected = seedData.notices.filter(
-      (n) => n.developmentId === homeowner.developmentId && (n.houseId === null || n.houseId === homeowner.houseId),
+      (n) =>
+        n.developmentId === homeowner.developmentId &&
+        (n.houseId === null || n.houseId === homeowner.houseId),
     );
     expect(seen.map((n) => n.id).sort()).toEqual(expected.map((n) => n.id).sort());
     const times = seen.map((n) => n.createdAt.getTime());
@@ -51,7 +56,9 @@ describe('noticeboard', () => {
   });
 
   it('lets staff post a house-targeted notice that only that house sees', async () => {
-    const notice = await (await as(staffMember)).noticeboard.create({
+    const notice = await (
+      await as(staffMember)
+    ).noticeboard.create({
       developmentId: neighbour.developmentId!,
       houseId: neighbour.houseId,
       title: 'Your fence panel is being replaced',
@@ -68,7 +75,9 @@ describe('noticeboard', () => {
   it('answers a homeowner posting with 403', async () => {
     const caller = await as(homeowner);
     expect(
-      await outcomeOf(caller.noticeboard.create({ developmentId: homeowner.developmentId!, title: 'x', body: 'y' })),
+      await outcomeOf(
+        caller.noticeboard.create({ developmentId: homeowner.developmentId!, title: 'x', body: 'y' }),
+      ),
     ).toBe('FORBIDDEN');
   });
 
@@ -86,9 +95,11 @@ describe('noticeboard', () => {
       (d) => d.tenantId === scopedStaff.tenantId && d.id !== scopedStaff.developmentId,
     )!;
     const caller = await as(scopedStaff);
-    expect(await outcomeOf(caller.noticeboard.create({ developmentId: otherDevelopment.id, title: 'x', body: 'y' }))).toBe(
-      'FORBIDDEN',
-    );
+    expect(
+      await outcomeOf(
+        caller.noticeboard.create({ developmentId: otherDevelopment.id, title: 'x', body: 'y' }),
+      ),
+    ).toBe('FORBIDDEN');
   });
 
   it('names the field in a validation error', async () => {
@@ -101,7 +112,9 @@ describe('noticeboard', () => {
 
 describe('documents', () => {
   it('publishes a document with its passages, visible to the development', async () => {
-    const created = await (await as(staffMember)).documents.create({
+    const created = await (
+      await as(staffMember)
+    ).documents.create({
       developmentId: homeowner.developmentId!,
       title: 'Loft insulation guide',
       category: 'energy',
@@ -110,12 +123,16 @@ describe('documents', () => {
     expect(created.passageCount).toBe(2);
     const document = await (await as(homeowner)).documents.get({ id: created.id });
     expect(document.passages.map((p) => p.heading)).toEqual(['Loft', 'Hatch']);
-    expect(await outcomeOf((await as(otherTenantHomeowner)).documents.get({ id: created.id }))).toBe('NOT_FOUND');
+    expect(await outcomeOf((await as(otherTenantHomeowner)).documents.get({ id: created.id }))).toBe(
+      'NOT_FOUND',
+    );
   });
 
   it('hides another house’s document behind the same 404 as a missing one', async () => {
     const neighboursDocument = seedData.documents.find((d) => d.houseId === neighbour.houseId)!;
-    expect(await outcomeOf((await as(homeowner)).documents.get({ id: neighboursDocument.id }))).toBe('NOT_FOUND');
+    expect(await outcomeOf((await as(homeowner)).documents.get({ id: neighboursDocument.id }))).toBe(
+      'NOT_FOUND',
+    );
     expect(await outcomeOf((await as(neighbour)).documents.get({ id: neighboursDocument.id }))).toBe('OK');
   });
 

@@ -62,6 +62,8 @@ describe('start-up', () => {
   it('refuses to serve as a superuser, with one line saying why', async () => {
     const result = await startWith({ ...good, DATABASE_URL: testDb.adminUrl });
     expect(result.code).toBe(1);
-    expect(result.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^Refusing to serve: .*superuser/)]);
+    expect(result.stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(/^Refusing to serve: .*superuser/),
+    ]);
   });
 });

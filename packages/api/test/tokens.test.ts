@@ -19,7 +19,10 @@ const goodClaims = {
   app_role: 'homeowner',
 };
 
-function sign(claims: Record<string, unknown>, options: { key?: Uint8Array; audience?: string; expires?: string | number; alg?: string } = {}) {
+function sign(
+  claims: Record<string, unknown>,
+  options: { key?: Uint8Array; audience?: string; expires?: string | number; alg?: string } = {},
+) {
   return new SignJWT(claims)
     .setProtectedHeader({ alg: options.alg ?? 'HS256' })
     .setSubject(user.id)
@@ -42,8 +45,22 @@ afterAll(() => testDb.drop());
 const cases: [string, () => Promise<string | undefined>, RegExp][] = [
   ['no token at all', async () => undefined, /missing bearer token/i],
   ['an expired token', () => sign(goodClaims, { expires: Math.floor(Date.now() / 1000) - 60 }), /expired/],
-  ['a token signed with another secret', () => sign(goodClaims, { key: new TextEncoder().encode('x'.repeat(40)) }), /signature/],
-  ['alg: none', async () => new UnsecuredJWT(goodClaims).setSubject(user.id).setAudience('authenticated').setIssuedAt().setExpirationTime('1h').encode(), /algorithm|malformed/],
+  [
+    'a token signed with another secret',
+    () => sign(goodClaims, { key: new TextEncoder().encode('x'.repeat(40)) }),
+    /signature/,
+  ],
+  [
+    'alg: none',
+    async () =>
+      new UnsecuredJWT(goodClaims)
+        .setSubject(user.id)
+        .setAudience('authenticated')
+        .setIssuedAt()
+        .setExpirationTime('1h')
+        .encode(),
+    /algorithm|malformed/,
+  ],
   ['HS512 instead of the pinned HS256', () => sign(goodClaims, { alg: 'HS512' }), /algorithm/],
   ['the wrong audience', () => sign(goodClaims, { audience: 'anon' }), /"aud"/],
   ['a missing tenant_id', () => sign({ ...goodClaims, tenant_id: undefined }), /"tenant_id"/],
@@ -72,7 +89,10 @@ describe('a valid token', () => {
   it('reaches the database, with custom claims also accepted from app_metadata', async () => {
     const before = checkouts;
     const { tenant_id, development_id, house_id, app_role } = goodClaims;
-    const token = await sign({ role: 'authenticated', app_metadata: { tenant_id, development_id, house_id, app_role } });
+    const token = await sign({
+      role: 'authenticated',
+      app_metadata: { tenant_id, development_id, house_id, app_role },
+    });
     const page = await (await callerFor(database, token)).noticeboard.list({});
     expect(page.items.length).toBeGreaterThan(0);
     expect(checkouts).toBe(before + 1);

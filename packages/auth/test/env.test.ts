@@ -4,7 +4,9 @@ import { loadAuthEnv } from '@openhouse/auth';
 
 describe('auth settings', () => {
   it('require a secret of at least 32 bytes', () => {
-    expect(() => loadAuthEnv({ AUTH_JWT_SECRET: 'short' })).toThrow(/^Invalid environment: AUTH_JWT_SECRET: .*32 bytes/);
+    expect(() => loadAuthEnv({ AUTH_JWT_SECRET: 'short' })).toThrow(
+      /^Invalid environment: AUTH_JWT_SECRET: .*32 bytes/,
+    );
   });
   it('require a secret or a JWKS URL', () => {
     expect(() => loadAuthEnv({})).toThrow(/AUTH_JWT_SECRET/);

@@ -34,9 +34,7 @@ export const dbEnvSchema = z
     DB_IDLE_TIMEOUT_MS: integer('DB_IDLE_TIMEOUT_MS', 0).default(30_000),
     DB_CONNECTION_TIMEOUT_MS: integer('DB_CONNECTION_TIMEOUT_MS', 1).default(5_000),
     DB_STATEMENT_TIMEOUT_MS: integer('DB_STATEMENT_TIMEOUT_MS', 1).default(10_000),
-    DB_IDLE_IN_TRANSACTION_TIMEOUT_MS: integer('DB_IDLE_IN_TRANSACTION_TIMEOUT_MS', 1).default(
-      15_000,
-    ),
+    DB_IDLE_IN_TRANSACTION_TIMEOUT_MS: integer('DB_IDLE_IN_TRANSACTION_TIMEOUT_MS', 1).default(15_000),
     DB_APPLICATION_NAME: z.string().trim().min(1).max(63).default('openhouse'),
     DB_SSL: z.enum(['disable', 'require', 'verify-full']).optional(),
     DB_SSL_CA: z.string().optional(),
@@ -84,8 +82,7 @@ export function parseEnv<T extends z.ZodType>(
   if (result.success) return result.data;
   const issue = result.error.issues[0]!;
   const variable = String(issue.path[0] ?? 'environment');
-  const detail =
-    issue.code === 'invalid_type' && issue.input === undefined ? 'is required' : issue.message;
+  const detail = issue.code === 'invalid_type' && issue.input === undefined ? 'is required' : issue.message;
   throw new EnvError(variable, detail);
 }
 

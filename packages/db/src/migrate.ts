@@ -41,7 +41,9 @@ export async function migrate({ adminUrl, appUrl, log = () => {} }: MigrateOptio
     const applied = new Map(rows.map((row) => [row.name, row.checksum]));
 
     const ran: string[] = [];
-    for (const name of readdirSync(MIGRATIONS_DIR).filter((f) => f.endsWith('.sql')).sort()) {
+    for (const name of readdirSync(MIGRATIONS_DIR)
+      .filter((f) => f.endsWith('.sql'))
+      .sort()) {
       const sql = readFileSync(MIGRATIONS_DIR + name, 'utf8');
       const checksum = createHash('sha256').update(sql).digest('hex');
       const previous = applied.get(name);

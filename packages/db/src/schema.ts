@@ -1,14 +1,5 @@
 import { sql } from 'drizzle-orm';
-import {
-  bigint,
-  customType,
-  integer,
-  jsonb,
-  pgTable,
-  text,
-  timestamp,
-  uuid,
-} from 'drizzle-orm/pg-core';
+import { bigint, customType, integer, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 
 /**
  * Drizzle's view of the tables. The SQL migrations in `../migrations` are the source of truth
@@ -129,7 +120,10 @@ export const onboardingProgress = pgTable('onboarding_progress', {
   tenantId: tenantId(),
   developmentId: uuid('development_id').notNull(),
   houseId: uuid('house_id').notNull(),
-  completedSteps: text('completed_steps').array().notNull().default(sql`'{}'`),
+  completedSteps: text('completed_steps')
+    .array()
+    .notNull()
+    .default(sql`'{}'`),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 });
 

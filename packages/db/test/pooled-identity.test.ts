@@ -23,16 +23,18 @@ describe('with DB_POOL_MAX=2', () => {
   it('500 interleaved calls from 10 identities each see only their own rows', async () => {
     const database = testDb.connect({ DB_POOL_MAX: '2' });
     // Homeowners from every tenant and development, plus staff: 10 identities sharing 2 connections.
-    const identities = [
-      ...[0, 25, 50, 75, 100, 119].map((i) => homeowners[i]!),
-      ...staff.slice(0, 4),
-    ];
+    const identities = [...[0, 25, 50, 75, 100, 119].map((i) => homeowners[i]!), ...staff.slice(0, 4)];
     const pids = new Set<number>();
 
     const calls = Array.from({ length: 500 }, async (_, call) => {
       const user = identities[call % identities.length]!;
       return database.withRls(claimsFor(user), async (tx) => {
-        const [me] = (await tx.execute(whoAmI)).rows as { uid: string; tenant: string; role: string; pid: number }[];
+        const [me] = (await tx.execute(whoAmI)).rows as {
+          uid: string;
+          tenant: string;
+          role: string;
+          pid: number;
+        }[];
         // Yield mid-transaction so that other calls queue for the connection meanwhile.
         if (call % 7 === 0) await tx.execute(sql`select pg_sleep(0.002)`);
         const notices = (await tx.execute(sql`select tenant_id, development_id, house_id from notices`))
@@ -71,7 +73,9 @@ describe('after a procedure throws mid-transaction', () => {
         const [row] = (await tx.execute(whoAmI)).rows as { pid: number; uid: string }[];
         pidInside = row!.pid;
         expect(row!.uid).toBe(victim.id);
-        await tx.execute(sql`insert into analytics_events (development_id, name) values (${victim.developmentId}, 'half.written')`);
+        await tx.execute(
+          sql`insert into analytics_events (development_id, name) values (${victim.developmentId}, 'half.written')`,
+        );
         throw new Error('procedure failed half-way');
       }),
     ).rejects.toThrow('procedure failed half-way');
@@ -98,7 +102,10 @@ describe('after a procedure throws mid-transaction', () => {
         (error: unknown) => pgErrorOf(error)?.code,
       );
     expect(failure).toBe('22012');
-    const uid = await database.withRls(claimsFor(second), async (tx) => (await tx.execute(whoAmI)).rows[0]!.uid);
+    const uid = await database.withRls(
+      claimsFor(second),
+      async (tx) => (await tx.execute(whoAmI)).rows[0]!.uid,
+    );
     expect(uid).toBe(second.id);
   });
 });

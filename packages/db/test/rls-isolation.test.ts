@@ -1,26 +1,23 @@
-import { sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { pgErrorOf, type Database } from "@openhouse/db";
-import { seedData } from "@openhouse/db/seed-data";
+import { pgErrorOf, type Database } from '@openhouse/db';
+import { seedData } from '@openhouse/db/seed-data';
 
-import {
-  createTestDatabase,
-  type TestDatabase,
-} from "../../../test/support/database";
-import { claimsFor, seedUser } from "../../../test/support/identities";
+import { createTestDatabase, type TestDatabase } from '../../../test/support/database';
+import { claimsFor, seedUser } from '../../../test/support/identities';
 
 /**
  * Row-level security, table by table, through queries with no WHERE clause: whatever a caller
  * gets back is exactly what the policies let through.
  */
 
-const homeownerA = seedUser("plot01.meadow-view@northfield.test");
-const neighbourA = seedUser("plot02.meadow-view@northfield.test");
-const homeownerB = seedUser("plot01.quayside-gardens@harbourside.test");
-const staffA = seedUser("staff1@northfield.test");
-const scopedStaffA = seedUser("staff2@northfield.test"); // scoped to Meadow View
-const staffB = seedUser("staff1@harbourside.test");
+const homeownerA = seedUser('plot01.meadow-view@northfield.test');
+const neighbourA = seedUser('plot02.meadow-view@northfield.test');
+const homeownerB = seedUser('plot01.quayside-gardens@harbourside.test');
+const staffA = seedUser('staff1@northfield.test');
+const scopedStaffA = seedUser('staff2@northfield.test'); // scoped to Meadow View
+const staffB = seedUser('staff1@harbourside.test');
 
 type Row = Record<string, unknown>;
 let testDb: TestDatabase;
@@ -29,15 +26,14 @@ let database: Database;
 /** The SQLSTATE a call failed with. */
 const sqlState = (promise: Promise<unknown>) =>
   promise.then(
-    () => "no error",
+    () => 'no error',
     (error: unknown) => pgErrorOf(error)?.code ?? String(error),
   );
 
 const selectAll = (user: typeof homeownerA, table: string) =>
   database.withRls(
     claimsFor(user),
-    async (tx) =>
-      (await tx.execute(sql.raw(`select * from ${table}`))).rows as Row[],
+    async (tx) => (await tx.execute(sql.raw(`select * from ${table}`))).rows as Row[],
   );
 
 beforeAll(async () => {
@@ -70,21 +66,21 @@ beforeAll(async () => {
 afterAll(() => testDb.drop());
 
 const TABLES = [
-  "tenants",
-  "developments",
-  "houses",
-  "profiles",
-  "notices",
-  "documents",
-  "document_passages",
-  "chat_threads",
-  "chat_messages",
-  "onboarding_progress",
-  "analytics_events",
+  'tenants',
+  'developments',
+  'houses',
+  'profiles',
+  'notices',
+  'documents',
+  'document_passages',
+  'chat_threads',
+  'chat_messages',
+  'onboarding_progress',
+  'analytics_events',
 ];
 
-describe("every table in the app schema", () => {
-  it("is covered by this suite and has RLS enabled and forced", async () => {
+describe('every table in the app schema', () => {
+  it('is covered by this suite and has RLS enabled and forced', async () => {
     const rows = await testDb.adminQuery<{
       relname: string;
       on: boolean;
@@ -95,108 +91,83 @@ describe("every table in the app schema", () => {
        where n.nspname = 'public' and c.relkind = 'r' order by 1`,
     );
     expect(rows.map((row) => row.relname).sort()).toEqual([...TABLES].sort());
-    for (const row of rows)
-      expect(row, row.relname).toMatchObject({ on: true, forced: true });
+    for (const row of rows) expect(row, row.relname).toMatchObject({ on: true, forced: true });
   });
 });
 
-describe("a homeowner", () => {
+describe('a homeowner', () => {
   // analytics_events is staff-only to read; a homeowner sees none, not even their own.
-  const visibleToHomeowners = TABLES.filter(
-    (table) => table !== "analytics_events",
-  );
+  const visibleToHomeowners = TABLES.filter((table) => table !== 'analytics_events');
 
-  it.each(visibleToHomeowners)(
-    "sees only their tenant, development and house in %s",
-    async (table) => {
-      const rows = await selectAll(homeownerA, table);
-      expect(rows.length).toBeGreaterThan(0);
-      for (const row of rows) {
-        expect(row.tenant_id).toBe(homeownerA.tenantId);
-        if ("development_id" in row && table !== "developments") {
-          expect(row.development_id).toBe(homeownerA.developmentId);
-        }
-        if ("house_id" in row && row.house_id !== null)
-          expect(row.house_id).toBe(homeownerA.houseId);
+  it.each(visibleToHomeowners)('sees only their tenant, development and house in %s', async (table) => {
+    const rows = await selectAll(homeownerA, table);
+    expect(rows.length).toBeGreaterThan(0);
+    for (const row of rows) {
+      expect(row.tenant_id).toBe(homeownerA.tenantId);
+      if ('development_id' in row && table !== 'developments') {
+        expect(row.development_id).toBe(homeownerA.developmentId);
       }
-    },
-  );
-
-  it("sees development-wide notices and their own house notice, not the neighbour’s", async () => {
-    const titles = (await selectAll(homeownerA, "notices")).map(
-      (row) => row.title,
-    );
-    expect(titles).toContain("Welcome to Meadow View");
-    expect(titles).toContain("Snagging visit booked for plot 1");
-    expect(titles).not.toContain("Snagging visit booked for plot 2");
+      if ('house_id' in row && row.house_id !== null) expect(row.house_id).toBe(homeownerA.houseId);
+    }
   });
 
-  it("sees only their own house, profile, threads and onboarding row", async () => {
-    expect(
-      (await selectAll(homeownerA, "houses")).map((row) => row.id),
-    ).toEqual([homeownerA.houseId]);
-    expect(
-      (await selectAll(homeownerA, "profiles")).map((row) => row.id),
-    ).toEqual([homeownerA.id]);
-    for (const table of ["chat_threads", "chat_messages"]) {
+  it('sees development-wide notices and their own house notice, not the neighbour’s', async () => {
+    const titles = (await selectAll(homeownerA, 'notices')).map((row) => row.title);
+    expect(titles).toContain('Welcome to Meadow View');
+    expect(titles).toContain('Snagging visit booked for plot 1');
+    expect(titles).not.toContain('Snagging visit booked for plot 2');
+  });
+
+  it('sees only their own house, profile, threads and onboarding row', async () => {
+    expect((await selectAll(homeownerA, 'houses')).map((row) => row.id)).toEqual([homeownerA.houseId]);
+    expect((await selectAll(homeownerA, 'profiles')).map((row) => row.id)).toEqual([homeownerA.id]);
+    for (const table of ['chat_threads', 'chat_messages']) {
       const rows = await selectAll(homeownerA, table);
       expect(rows.map((row) => row.homeowner_id)).toEqual([homeownerA.id]);
     }
-    expect(
-      (await selectAll(homeownerA, "onboarding_progress")).map(
-        (row) => row.user_id,
-      ),
-    ).toEqual([homeownerA.id]);
+    expect((await selectAll(homeownerA, 'onboarding_progress')).map((row) => row.user_id)).toEqual([
+      homeownerA.id,
+    ]);
   });
 
-  it("reads no analytics events", async () => {
-    expect(await selectAll(homeownerA, "analytics_events")).toEqual([]);
+  it('reads no analytics events', async () => {
+    expect(await selectAll(homeownerA, 'analytics_events')).toEqual([]);
   });
 
-  it("cannot see a document of another house or tenant by id", async () => {
-    const otherHouseDoc = seedData.documents.find(
-      (doc) => doc.houseId === neighbourA.houseId,
-    )!;
-    const otherTenantDoc = seedData.documents.find(
-      (doc) => doc.tenantId === homeownerB.tenantId,
-    )!;
+  it('cannot see a document of another house or tenant by id', async () => {
+    const otherHouseDoc = seedData.documents.find((doc) => doc.houseId === neighbourA.houseId)!;
+    const otherTenantDoc = seedData.documents.find((doc) => doc.tenantId === homeownerB.tenantId)!;
     const rows = await database.withRls(claimsFor(homeownerA), async (tx) =>
-      tx.execute(
-        sql`select id from documents where id in (${otherHouseDoc.id}, ${otherTenantDoc.id})`,
-      ),
+      tx.execute(sql`select id from documents where id in (${otherHouseDoc.id}, ${otherTenantDoc.id})`),
     );
     expect(rows.rows).toEqual([]);
   });
 });
 
-describe("staff", () => {
-  it.each(TABLES)("see only their own tenant in %s", async (table) => {
+describe('staff', () => {
+  it.each(TABLES)('see only their own tenant in %s', async (table) => {
     const rows = await selectAll(staffA, table);
     expect(rows.length).toBeGreaterThan(0);
     for (const row of rows) expect(row.tenant_id).toBe(staffA.tenantId);
   });
 
-  it("see every development of their tenant, or one when their token is scoped", async () => {
-    const tenantDevelopments = seedData.developments.filter(
-      (d) => d.tenantId === staffA.tenantId,
-    );
-    const all = await selectAll(staffA, "notices");
+  it('see every development of their tenant, or one when their token is scoped', async () => {
+    const tenantDevelopments = seedData.developments.filter((d) => d.tenantId === staffA.tenantId);
+    const all = await selectAll(staffA, 'notices');
     expect(new Set(all.map((row) => row.development_id))).toEqual(
       new Set(tenantDevelopments.map((d) => d.id)),
     );
-    const scoped = await selectAll(scopedStaffA, "notices");
+    const scoped = await selectAll(scopedStaffA, 'notices');
     expect(scoped.length).toBeGreaterThan(0);
-    expect(new Set(scoped.map((row) => row.development_id))).toEqual(
-      new Set([scopedStaffA.developmentId]),
-    );
+    expect(new Set(scoped.map((row) => row.development_id))).toEqual(new Set([scopedStaffA.developmentId]));
   });
 });
 
-describe("writes across tenants", () => {
+describe('writes across tenants', () => {
   const tenantB = homeownerB.tenantId;
   const developmentB = homeownerB.developmentId!;
 
-  it("refuse a notice carrying another tenant id", async () => {
+  it('refuse a notice carrying another tenant id', async () => {
     await expect(
       sqlState(
         database.withRls(claimsFor(staffA), (tx) =>
@@ -205,10 +176,10 @@ describe("writes across tenants", () => {
           ),
         ),
       ),
-    ).resolves.toBe("42501");
+    ).resolves.toBe('42501');
   });
 
-  it("refuse a notice for another tenant’s development under the caller’s tenant", async () => {
+  it('refuse a notice for another tenant’s development under the caller’s tenant', async () => {
     await expect(
       sqlState(
         database.withRls(claimsFor(staffA), (tx) =>
@@ -217,10 +188,10 @@ describe("writes across tenants", () => {
           ),
         ),
       ),
-    ).resolves.toBe("23503");
+    ).resolves.toBe('23503');
   });
 
-  it("refuse a homeowner posting a notice", async () => {
+  it('refuse a homeowner posting a notice', async () => {
     await expect(
       sqlState(
         database.withRls(claimsFor(homeownerA), (tx) =>
@@ -229,10 +200,10 @@ describe("writes across tenants", () => {
           ),
         ),
       ),
-    ).resolves.toBe("42501");
+    ).resolves.toBe('42501');
   });
 
-  it("refuse a homeowner opening a chat thread as someone else", async () => {
+  it('refuse a homeowner opening a chat thread as someone else', async () => {
     await expect(
       sqlState(
         database.withRls(claimsFor(homeownerA), (tx) =>
@@ -240,43 +211,38 @@ describe("writes across tenants", () => {
           values (${neighbourA.developmentId}, ${neighbourA.houseId}, ${neighbourA.id}, 'x')`),
         ),
       ),
-    ).resolves.toBe("42501");
+    ).resolves.toBe('42501');
   });
 
-  it("refuse an analytics event recorded in another development", async () => {
+  it('refuse an analytics event recorded in another development', async () => {
     await expect(
       sqlState(
         database.withRls(claimsFor(homeownerA), (tx) =>
-          tx.execute(
-            sql`insert into analytics_events (development_id, name) values (${developmentB}, 'x')`,
-          ),
+          tx.execute(sql`insert into analytics_events (development_id, name) values (${developmentB}, 'x')`),
         ),
       ),
     ).resolves.toMatch(/^(42501|23503)$/);
   });
 
-  it("change nothing when staff update another tenant’s profile", async () => {
+  it('change nothing when staff update another tenant’s profile', async () => {
     const result = await database.withRls(claimsFor(staffB), (tx) =>
-      tx.execute(
-        sql`update profiles set display_name = 'hijacked' where id = ${homeownerA.id}`,
-      ),
+      tx.execute(sql`update profiles set display_name = 'hijacked' where id = ${homeownerA.id}`),
     );
     expect(result.rowCount).toBe(0);
     const [row] = await testDb.adminQuery<{ display_name: string }>(
       `select display_name from profiles where id = $1`,
       [homeownerA.id],
     );
-    expect(row!.display_name).not.toBe("hijacked");
+    expect(row!.display_name).not.toBe('hijacked');
   });
 });
 
-describe("without claims", () => {
-  it("the login role itself can read no table", async () => {
+describe('without claims', () => {
+  it('the login role itself can read no table', async () => {
     for (const table of TABLES) {
-      await expect(
-        sqlState(database.pool.query(`select * from ${table} limit 1`)),
-        table,
-      ).resolves.toBe("42501");
+      await expect(sqlState(database.pool.query(`select * from ${table} limit 1`)), table).resolves.toBe(
+        '42501',
+      );
     }
   });
 });

@@ -37,7 +37,15 @@ export function AppShell({
   );
 }
 
-export function Card({ title, meta, children }: { title: ReactNode; meta?: ReactNode; children?: ReactNode }) {
+export function Card({
+  title,
+  meta,
+  children,
+}: {
+  title: ReactNode;
+  meta?: ReactNode;
+  children?: ReactNode;
+}) {
   return (
     <article className="oh-card">
       <h3>{title}</h3>

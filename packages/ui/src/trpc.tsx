@@ -12,7 +12,9 @@ export const { TRPCProvider, useTRPC } = createTRPCContext<AppRouter>();
 
 /** HTTP status of a failed call, when the server answered. */
 export function httpStatusOf(error: unknown): number | undefined {
-  return error instanceof TRPCClientError ? (error.data as { httpStatus?: number } | undefined)?.httpStatus : undefined;
+  return error instanceof TRPCClientError
+    ? (error.data as { httpStatus?: number } | undefined)?.httpStatus
+    : undefined;
 }
 
 function makeQueryClient() {

@@ -10,7 +10,10 @@ import { useTRPC } from './trpc';
 export function NoticeboardView() {
   const trpc = useTRPC();
   const notices = useInfiniteQuery(
-    trpc.noticeboard.list.infiniteQueryOptions({ limit: 10 }, { getNextPageParam: (page) => page.nextCursor }),
+    trpc.noticeboard.list.infiniteQueryOptions(
+      { limit: 10 },
+      { getNextPageParam: (page) => page.nextCursor },
+    ),
   );
   if (notices.isPending) return <Loading what="notices" />;
   if (notices.isError) return <ErrorState error={notices.error} retry={() => void notices.refetch()} />;
@@ -38,7 +41,11 @@ export function NoticeboardView() {
         </Card>
       ))}
       {notices.hasNextPage ? (
-        <button type="button" disabled={notices.isFetchingNextPage} onClick={() => void notices.fetchNextPage()}>
+        <button
+          type="button"
+          disabled={notices.isFetchingNextPage}
+          onClick={() => void notices.fetchNextPage()}
+        >
           {notices.isFetchingNextPage ? 'Loading…' : 'Older notices'}
         </button>
       ) : null}
@@ -89,7 +96,8 @@ export function DocumentView({ id }: { id: string }) {
       </p>
       <h2>{document.data.title}</h2>
       <p className="oh-meta">
-        <span className="oh-badge">{document.data.category}</span> Published {formatDate(document.data.createdAt)}
+        <span className="oh-badge">{document.data.category}</span> Published{' '}
+        {formatDate(document.data.createdAt)}
       </p>
       {document.data.passages.map((passage) => (
         <section key={passage.id} id={`passage-${passage.id}`} className="oh-passage">

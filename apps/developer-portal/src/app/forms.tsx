@@ -40,7 +40,11 @@ export function PostNoticeForm() {
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
-    create.mutate({ developmentId: text(form, 'developmentId'), title: text(form, 'title'), body: text(form, 'body') });
+    create.mutate({
+      developmentId: text(form, 'developmentId'),
+      title: text(form, 'title'),
+      body: text(form, 'body'),
+    });
     event.currentTarget.reset();
   };
   return (

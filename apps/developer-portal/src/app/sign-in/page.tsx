@@ -14,7 +14,10 @@ export default function SignInPage() {
     .map((user) => ({
       email: user.email,
       displayName: user.displayName,
-      detail: [tenants.get(user.tenantId), user.developmentId ? developments.get(user.developmentId) : 'all developments']
+      detail: [
+        tenants.get(user.tenantId),
+        user.developmentId ? developments.get(user.developmentId) : 'all developments',
+      ]
         .filter(Boolean)
         .join(' · '),
     }));
