@@ -35,9 +35,16 @@ const embedded = await ensureDatabase(log);
 if (mode === 'dev' || embedded) ensureDevJwtSecret(log);
 
 const children: ChildProcess[] = APPS.map((app) => {
-  const child = spawn('pnpm', ['--filter', `@openhouse/${app.name}`, mode], {
-    cwd: ROOT,
-    env: { ...process.env, PORT: app.port, NEXT_TELEMETRY_DISABLED: '1' },
+  // Next.js itself, not through pnpm, so that SIGTERM reaches the server and it can drain.
+  const cwd = path.join(ROOT, 'apps', app.name);
+  const next = path.join(cwd, 'node_modules', 'next', 'dist', 'bin', 'next');
+  const child = spawn(process.execPath, [next, mode, '--port', app.port], {
+    cwd,
+    env: {
+      ...process.env,
+      NEXT_TELEMETRY_DISABLED: '1',
+      ...(mode === 'start' ? { NODE_ENV: 'production', NEXT_MANUAL_SIG_HANDLE: 'true' } : {}),
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   for (const stream of [child.stdout!, child.stderr!]) {

@@ -15,6 +15,8 @@ const DIST_DIR = '.next-e2e';
 export interface NextServer {
   url: string;
   output: () => string;
+  /** Sends `signal` and resolves with the exit code once the process has exited. */
+  signal(signal: NodeJS.Signals): Promise<number | null>;
   stop(): Promise<void>;
 }
 
@@ -38,6 +40,8 @@ export async function startPortal(app: string, env: Record<string, string>): Pro
     NODE_ENV: 'production' as const,
     NEXT_TELEMETRY_DISABLED: '1',
     NEXT_DIST_DIR: DIST_DIR,
+    // The portal handles SIGTERM itself: drain, close the pool, exit.
+    NEXT_MANUAL_SIG_HANDLE: 'true',
   };
   if (!isBuildFresh(cwd)) await run(process.execPath, [next, 'build'], cwd, baseEnv);
 
@@ -62,9 +66,14 @@ export async function startPortal(app: string, env: Record<string, string>): Pro
     if (Date.now() > deadline) throw new Error(`next start did not become healthy:\n${output}`);
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   return {
     url,
     output: () => output,
+    signal: (signal) => {
+      child.kill(signal);
+      return exited;
+    },
     stop: () =>
       new Promise((resolve) => {
         if (child.exitCode !== null) return resolve();

@@ -2,6 +2,7 @@ import { TRPCError } from '@trpc/server';
 import { ZodError } from 'zod';
 
 import { pgErrorOf } from '@openhouse/db';
+import { classifyDbFailure, type DbFailure } from '@openhouse/error-tracker';
 
 /**
  * What the caller sees when a procedure fails. tRPC wraps anything a resolver throws in an
@@ -15,6 +16,9 @@ const FIELD_BY_COLUMN: [string, string][] = [
   ['development_id', 'developmentId'],
   ['thread_id', 'threadId'],
 ];
+
+const BUSY = 'The database is busy; retry shortly';
+const UNAVAILABLE = 'The database is unavailable; retry shortly';
 
 export function toTrpcError(error: unknown): TRPCError {
   if (error instanceof TRPCError) {
@@ -33,38 +37,60 @@ export function toTrpcError(error: unknown): TRPCError {
 }
 
 function fromCause(error: unknown): TRPCError {
-  const message = error instanceof Error ? error.message : String(error);
-  if (message.includes('timeout exceeded when trying to connect')) {
-    return new TRPCError({
-      code: 'SERVICE_UNAVAILABLE',
-      message: 'The database is busy; retry shortly',
-      cause: error,
-    });
-  }
-  const pgError = pgErrorOf(error);
-  switch (pgError?.code) {
-    case '42501':
-      return new TRPCError({ code: 'FORBIDDEN', message: 'Not allowed for this account', cause: error });
-    case '23503': {
-      const field = FIELD_BY_COLUMN.find(([column]) => pgError.constraint?.includes(column))?.[1] ?? 'input';
-      return new TRPCError({ code: 'NOT_FOUND', message: `${field}: not found`, cause: error });
-    }
-    case '23505':
-      return new TRPCError({ code: 'CONFLICT', message: 'Already exists', cause: error });
-    case '23514':
-    case '22001':
-    case '22P02':
-      return new TRPCError({ code: 'BAD_REQUEST', message: 'Invalid value', cause: error });
-    case '57014':
-      return new TRPCError({
-        code: 'TIMEOUT',
-        message: 'The database query took too long and was cancelled',
-        cause: error,
-      });
-  }
+  const failure = classifyDbFailure(error);
+  const answer = failure ? answerFor(failure, error) : undefined;
+  if (answer) return new TRPCError({ ...answer, cause: error });
   return new TRPCError({
     code: 'INTERNAL_SERVER_ERROR',
     message: 'Internal error',
-    cause: error instanceof Error ? error : new Error(message),
+    cause: error instanceof Error ? error : new Error(String(error)),
   });
+}
+
+type Answer = Pick<ConstructorParameters<typeof TRPCError>[0], 'code' | 'message'>;
+
+function answerFor(failure: DbFailure, error: unknown): Answer | undefined {
+  switch (failure.kind) {
+    case 'pool_timeout':
+    case 'pool_exhausted':
+    case 'too_many_connections':
+      return { code: 'SERVICE_UNAVAILABLE', message: BUSY };
+    case 'connect_failed':
+    case 'connection_terminated':
+      return { code: 'SERVICE_UNAVAILABLE', message: UNAVAILABLE };
+    case 'statement_timeout':
+      return { code: 'GATEWAY_TIMEOUT', message: 'The database query took too long and was cancelled' };
+    case 'idle_in_transaction_timeout':
+      return {
+        code: 'GATEWAY_TIMEOUT',
+        message: 'The request held its transaction too long and was cancelled',
+      };
+    case 'client_misuse':
+    case 'idle_client_error':
+      return undefined;
+    case 'db_error':
+      return answerForSqlState(failure.sqlState, error);
+  }
+}
+
+function answerForSqlState(sqlState: string | undefined, error: unknown): Answer | undefined {
+  switch (sqlState) {
+    case '42501':
+      return { code: 'FORBIDDEN', message: 'Not allowed for this account' };
+    case '23503': {
+      const constraint = pgErrorOf(error)?.constraint;
+      const field = FIELD_BY_COLUMN.find(([column]) => constraint?.includes(column))?.[1] ?? 'input';
+      return { code: 'NOT_FOUND', message: `${field}: not found` };
+    }
+    case '23505':
+      return { code: 'CONFLICT', message: 'Already exists' };
+    case '23514':
+    case '22001':
+    case '22P02':
+      return { code: 'BAD_REQUEST', message: 'Invalid value' };
+    case '40001':
+    case '40P01':
+      return { code: 'SERVICE_UNAVAILABLE', message: BUSY };
+  }
+  return undefined;
 }

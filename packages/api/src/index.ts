@@ -4,3 +4,5 @@ export { appRouter } from './root';
 export type { AppRouter } from './root';
 export { createCallerFactory } from './trpc';
 export { toTrpcError } from './errors';
+export { reportIdleClientError } from './observe';
+export { failureCounts, recentFailures, renderPrometheus } from './metrics';

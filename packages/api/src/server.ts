@@ -4,8 +4,11 @@ import { createVerifier, loadAuthEnv, TOKEN_COOKIE, type AppRole, type VerifyTok
 import { mintDevToken } from '@openhouse/auth/dev-token';
 import { assertSafeLoginRole, getDatabase, type Database } from '@openhouse/db';
 import { findSeedUser } from '@openhouse/db/seed-data';
+import { flushErrorTracking, initErrorTracking, loadSentryEnv } from '@openhouse/error-tracker';
 
 import { createContext } from './context';
+import { observePoolWait, renderPrometheus } from './metrics';
+import { reportIdleClientError } from './observe';
 import { appRouter } from './root';
 
 /**
@@ -13,22 +16,38 @@ import { appRouter } from './root';
  * start-up checks from here, so there is one way to do each.
  */
 
-const globalForServer = globalThis as typeof globalThis & { __openhouseVerifier?: VerifyToken };
+// Process-wide state, on `globalThis` under a registry symbol: Next.js may load this module once
+// per bundle layer, and the start-up hook and the route handlers must share it.
+interface ServerState {
+  verifyToken?: VerifyToken;
+  inFlight: number;
+  draining: boolean;
+}
+const STATE = Symbol.for('openhouse.api.server');
+const globalForServer = globalThis as typeof globalThis & { [STATE]?: ServerState };
+const state = (globalForServer[STATE] ??= { inFlight: 0, draining: false });
 
 export function getServerDeps(): { database: Database; verifyToken: VerifyToken } {
-  globalForServer.__openhouseVerifier ??= createVerifier(loadAuthEnv());
-  return { database: getDatabase(), verifyToken: globalForServer.__openhouseVerifier };
+  state.verifyToken ??= createVerifier(loadAuthEnv());
+  const database = getDatabase({
+    onIdleError: (error) => reportIdleClientError(error, getDatabase().stats()),
+    onAcquired: observePoolWait,
+  });
+  return { database, verifyToken: state.verifyToken };
 }
 
 /**
- * Start-up: parse every variable, check the login role cannot see past RLS, open `DB_POOL_MIN`
- * connections. A bad setting prints one line naming it and stops the process.
+ * Start-up: parse every variable, start error tracking, check the login role cannot see past
+ * RLS, open `DB_POOL_MIN` connections, take over SIGTERM. A bad setting prints one line naming
+ * it and stops the process.
  */
 export async function startServer(): Promise<void> {
   try {
+    initErrorTracking(loadSentryEnv());
     const { database } = getServerDeps();
     await assertSafeLoginRole(database.pool);
     await database.warm();
+    installShutdownHandlers(database);
   } catch (error) {
     // By name: this module and @openhouse/db may be loaded once per Next.js bundle layer.
     if (error instanceof Error && (error.name === 'EnvError' || error.name === 'GuardError')) {
@@ -39,23 +58,74 @@ export async function startServer(): Promise<void> {
   }
 }
 
-export function handleTrpcRequest(req: Request): Promise<Response> {
+const RETRY_AFTER_SECONDS = '1';
+
+const shuttingDown = () =>
+  Response.json(
+    { error: { message: 'The server is shutting down; retry shortly', code: 'SERVICE_UNAVAILABLE' } },
+    { status: 503, headers: { 'retry-after': RETRY_AFTER_SECONDS, connection: 'close' } },
+  );
+
+export async function handleTrpcRequest(req: Request): Promise<Response> {
+  if (state.draining) return shuttingDown();
   const deps = getServerDeps();
-  return fetchRequestHandler({
-    endpoint: '/api/trpc',
-    req,
-    router: appRouter,
-    createContext: () => createContext({ headers: req.headers, ...deps }),
-    onError({ error, path }) {
-      if (error.code === 'INTERNAL_SERVER_ERROR') {
-        console.error(`[trpc] ${path ?? '?'}: ${error.cause?.message ?? error.message}`);
-      }
-    },
+  state.inFlight++;
+  try {
+    return await fetchRequestHandler({
+      endpoint: '/api/trpc',
+      req,
+      router: appRouter,
+      createContext: () => createContext({ headers: req.headers, ...deps }),
+      // A busy or unreachable database is worth retrying shortly; say when.
+      responseMeta: ({ errors }) =>
+        errors.some((error) => error.code === 'SERVICE_UNAVAILABLE')
+          ? { headers: new Headers({ 'retry-after': RETRY_AFTER_SECONDS }) }
+          : {},
+      onError({ error, path }) {
+        if (error.code === 'INTERNAL_SERVER_ERROR') {
+          console.error(`[trpc] ${path ?? '?'}: ${error.cause?.message ?? error.message}`);
+        }
+      },
+    });
+  } finally {
+    state.inFlight--;
+  }
+}
+
+/** `GET /api/metrics`: Prometheus text format. */
+export function handleMetricsRequest(): Response {
+  const { database } = getServerDeps();
+  return new Response(renderPrometheus(database.stats()), {
+    headers: { 'content-type': 'text/plain; version=0.0.4; charset=utf-8', 'cache-control': 'no-store' },
   });
+}
+
+const SHUTDOWN_GRACE_MS = 25_000;
+
+/**
+ * SIGTERM / SIGINT: refuse new requests (503), let in-flight ones finish (up to the grace
+ * period), then close the pool and exit. Next.js leaves the signals to us when started with
+ * NEXT_MANUAL_SIG_HANDLE=true (the portals' start scripts set it).
+ */
+function installShutdownHandlers(database: Database) {
+  const shutdown = async (signal: string) => {
+    if (state.draining) return;
+    state.draining = true;
+    console.log(`[server] ${signal}: draining ${state.inFlight} in-flight request(s)`);
+    const deadline = Date.now() + SHUTDOWN_GRACE_MS;
+    while (state.inFlight > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
+    await database.close();
+    await flushErrorTracking();
+    console.log('[server] pool closed, exiting');
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  process.once('SIGINT', () => void shutdown('SIGINT'));
 }
 
 /** `GET /api/health`: the pool's counters, and 503 when the database cannot be reached. */
 export async function handleHealthRequest(): Promise<Response> {
+  if (state.draining) return shuttingDown();
   const { database } = getServerDeps();
   let reachable = true;
   let error: string | undefined;

@@ -3,6 +3,7 @@ import { ZodError } from 'zod';
 
 import type { Context } from './context';
 import { toTrpcError } from './errors';
+import { observeCall } from './observe';
 
 const t = initTRPC.context<Context>().create({
   errorFormatter({ shape, error }) {
@@ -21,9 +22,16 @@ export const router = t.router;
 export const middleware = t.middleware;
 export const createCallerFactory = t.createCallerFactory;
 
-/** The base of every procedure: whatever fails below is answered through `toTrpcError`. */
-export const publicProcedure = t.procedure.use(async ({ next }) => {
+/**
+ * The base of every procedure: whatever fails below is answered through `toTrpcError`, and every
+ * call is counted and, if the database failed it, reported (`observe.ts`).
+ */
+export const publicProcedure = t.procedure.use(async ({ ctx, path, type, next }) => {
+  const startedAt = performance.now();
   const result = await next();
-  if (!result.ok) throw toTrpcError(result.error);
+  const error = result.ok ? undefined : toTrpcError(result.error);
+  const cause = result.ok ? undefined : result.error;
+  observeCall(ctx, { path, type, durationMs: performance.now() - startedAt }, { error, cause });
+  if (error) throw error;
   return result;
 });

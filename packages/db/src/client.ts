@@ -20,11 +20,14 @@ export interface PoolStats {
   waiting: number;
   max: number;
   min: number;
+  maxWaiting: number;
 }
 
 export interface DatabaseOptions {
   /** Called when an idle pooled client dies; the pool has already discarded it. */
   onIdleError?: (error: Error) => void;
+  /** Called with each request's wait for a connection, in ms. */
+  onAcquired?: (waitMs: number) => void;
 }
 
 export interface Database {
@@ -45,6 +48,8 @@ export interface Database {
 export type DatabaseConfig = pg.PoolConfig & {
   min: number;
   max: number;
+  /** Requests allowed to queue for a connection; more are shed at once (`PoolExhaustedError`). */
+  maxWaiting: number;
   statement_timeout: number;
 };
 
@@ -55,6 +60,7 @@ export function poolConfigFromEnv(env: DbEnv): DatabaseConfig {
     ssl: sslOptions(env),
     min: env.DB_POOL_MIN,
     max: env.DB_POOL_MAX,
+    maxWaiting: env.DB_POOL_MAX_WAITING,
     idleTimeoutMillis: env.DB_IDLE_TIMEOUT_MS,
     connectionTimeoutMillis: env.DB_CONNECTION_TIMEOUT_MS,
     statement_timeout: env.DB_STATEMENT_TIMEOUT_MS,
@@ -107,13 +113,18 @@ export function createDatabase(config: DatabaseConfig, options: DatabaseOptions 
     pool,
     db,
     statementTimeoutMs: config.statement_timeout,
-    withRls: (claims, fn) => runWithRls(pool, claims, fn, config.statement_timeout),
+    withRls: (claims, fn) =>
+      runWithRls(pool, claims, fn, config.statement_timeout, {
+        maxWaiting: config.maxWaiting,
+        onAcquired: options.onAcquired,
+      }),
     stats: () => ({
       total: pool.totalCount,
       idle: pool.idleCount,
       waiting: pool.waitingCount,
       max: config.max,
       min: config.min,
+      maxWaiting: config.maxWaiting,
     }),
     async warm() {
       // Held all at once, so that idle clients are not handed out twice and `min` really open.
@@ -135,8 +146,8 @@ const globalForDb = globalThis as typeof globalThis & { __openhouseDatabase?: Da
  * The process's database, created on first use from the environment. Kept on `globalThis` so
  * that Next.js dev-mode hot reloads reuse the pool instead of opening a new one per reload.
  */
-export function getDatabase(): Database {
-  globalForDb.__openhouseDatabase ??= createDatabase(poolConfigFromEnv(loadDbEnv()));
+export function getDatabase(options?: DatabaseOptions): Database {
+  globalForDb.__openhouseDatabase ??= createDatabase(poolConfigFromEnv(loadDbEnv()), options);
   return globalForDb.__openhouseDatabase;
 }
 

@@ -14,6 +14,8 @@ export interface EmbeddedServer {
   adminUrl: string;
   port: number;
   stop(): Promise<void>;
+  /** Starts the same server again after `stop()` (persistent data directories only). */
+  start(): Promise<void>;
 }
 
 const ADMIN_USER = 'postgres';
@@ -68,5 +70,6 @@ export async function startEmbeddedPostgres(options: {
     adminUrl: `postgres://${ADMIN_USER}:${ADMIN_PASSWORD}@127.0.0.1:${port}/postgres`,
     port,
     stop: () => server.stop(),
+    start: () => server.start(),
   };
 }

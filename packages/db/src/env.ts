@@ -31,6 +31,8 @@ export const dbEnvSchema = z
     DATABASE_ADMIN_URL: postgresUrl('DATABASE_ADMIN_URL').optional(),
     DB_POOL_MIN: integer('DB_POOL_MIN', 0).default(2),
     DB_POOL_MAX: integer('DB_POOL_MAX', 1).default(10),
+    // Requests queued for a connection beyond this are refused at once instead of queueing.
+    DB_POOL_MAX_WAITING: integer('DB_POOL_MAX_WAITING', 0).default(500),
     DB_IDLE_TIMEOUT_MS: integer('DB_IDLE_TIMEOUT_MS', 0).default(30_000),
     DB_CONNECTION_TIMEOUT_MS: integer('DB_CONNECTION_TIMEOUT_MS', 1).default(5_000),
     DB_STATEMENT_TIMEOUT_MS: integer('DB_STATEMENT_TIMEOUT_MS', 1).default(10_000),

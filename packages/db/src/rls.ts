@@ -2,6 +2,7 @@ import { drizzle } from 'drizzle-orm/node-postgres';
 import type pg from 'pg';
 
 import type { Db } from './client';
+import { annotateFailure, PoolExhaustedError } from './failures';
 import * as schema from './schema';
 
 /** The verified claims a request carries into Postgres as `request.jwt.claims`. */
@@ -33,6 +34,13 @@ function drizzleFor(client: pg.PoolClient): Db {
   return db;
 }
 
+export interface RlsRunOptions {
+  /** Shed the request at once when this many already wait for a connection. */
+  maxWaiting?: number;
+  /** Told how long each request waited for its connection (ms), for the wait-time metric. */
+  onAcquired?: (waitMs: number) => void;
+}
+
 /**
  * Runs `fn` inside one transaction on a pooled connection, as role `authenticated` with `claims`.
  *
@@ -44,14 +52,33 @@ function drizzleFor(client: pg.PoolClient): Db {
  *
  * The client always goes back to the pool: normally after COMMIT or a successful ROLLBACK, and
  * destroyed (`release(err)`) when the connection broke or the ROLLBACK did not go through.
+ *
+ * Every error thrown carries a {@link DbFailureContext} (see `failures.ts`): whether a connection
+ * was obtained, how long the wait was, and whether BEGIN had completed.
  */
 export async function runWithRls<T>(
   pool: pg.Pool,
   claims: RlsClaims,
   fn: (tx: Db) => Promise<T>,
   statementTimeoutMs: number,
+  options: RlsRunOptions = {},
 ): Promise<T> {
-  const client = await pool.connect();
+  const startedAt = performance.now();
+  if (options.maxWaiting !== undefined && pool.waitingCount >= options.maxWaiting) {
+    const error = new PoolExhaustedError(pool.waitingCount);
+    annotateFailure(error, { phase: 'acquire', waitMs: 0, begun: false });
+    throw error;
+  }
+  let client: pg.PoolClient;
+  try {
+    client = await pool.connect();
+  } catch (error) {
+    annotateFailure(error, { phase: 'acquire', waitMs: performance.now() - startedAt, begun: false });
+    throw error;
+  }
+  const waitMs = performance.now() - startedAt;
+  options.onAcquired?.(waitMs);
+  let begun = false;
   // A checked-out client has no pool listener; an 'error' event here must not crash the process.
   let connectionError: Error | undefined;
   const onConnectionError = (error: Error) => (connectionError ??= error);
@@ -59,7 +86,7 @@ export async function runWithRls<T>(
 
   try {
     const prelude = Promise.all([
-      client.query('begin'),
+      client.query('begin').then(() => (begun = true)),
       client.query(PRELUDE, [JSON.stringify(claims), String(statementTimeoutMs)]),
     ]);
     prelude.catch(() => undefined); // awaited below; this only keeps a rejection from being unhandled
@@ -84,6 +111,7 @@ export async function runWithRls<T>(
     client.off('error', onConnectionError);
     const broken = connectionError ?? (rolledBack ? undefined : asError(error));
     client.release(broken);
+    annotateFailure(error, { phase: 'transaction', waitMs, begun });
     throw error;
   }
 }

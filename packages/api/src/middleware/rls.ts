@@ -1,3 +1,7 @@
+import { failureContextOf } from '@openhouse/db';
+import { classifyDbFailure } from '@openhouse/error-tracker';
+
+import { recordRetry } from '../metrics';
 import { middleware } from '../trpc';
 
 /**
@@ -5,13 +9,31 @@ import { middleware } from '../trpc';
  * `withRls`, on one pooled connection, as role `authenticated` with the caller's claims, and
  * `ctx.db` is the Drizzle transaction. tRPC's `next()` reports a failure as a result instead of
  * throwing, so a failed result is thrown here to roll the transaction back.
+ *
+ * A query whose connection turned out dead before BEGIN completed (a backend killed while idle, a
+ * restarted server) is run once more on a fresh connection: nothing of it ran, so the caller
+ * never notices. Mutations are never retried: whether they ran cannot be known for sure.
  */
-export const rlsTransaction = middleware(({ ctx, next }) => {
+export const rlsTransaction = middleware(async ({ ctx, type, path, next }) => {
   const { claims } = ctx;
   if (!claims) throw new Error('rlsTransaction must follow authedProcedure');
-  return ctx.database.withRls(claims, async (db) => {
-    const result = await next({ ctx: { db, claims } });
-    if (!result.ok) throw result.error;
-    return result;
-  });
+  const run = () =>
+    ctx.database.withRls(claims, async (db) => {
+      const result = await next({ ctx: { db, claims } });
+      if (!result.ok) throw result.error;
+      return result;
+    });
+  try {
+    return await run();
+  } catch (error) {
+    if (type !== 'query' || !diedBeforeBegin(error)) throw error;
+    recordRetry(path);
+    return run();
+  }
 });
+
+function diedBeforeBegin(error: unknown): boolean {
+  const context = failureContextOf(error);
+  const kind = classifyDbFailure(error)?.kind;
+  return context?.phase === 'transaction' && !context.begun && kind === 'connection_terminated';
+}

@@ -1,0 +1,6 @@
+export { classifyDbFailure } from './classify';
+export type { DbFailure, DbFailureKind } from './classify';
+export { loadSentryEnv, sentryEnvSchema } from './env';
+export type { SentryEnv } from './env';
+export { captureRequestError, flushErrorTracking, initErrorTracking, reportDbFailure } from './report';
+export type { DbFailureReport } from './report';
