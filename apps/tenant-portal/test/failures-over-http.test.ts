@@ -1,0 +1,132 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { withAdminClient } from '@openhouse/db/admin';
+
+import { TEST_JWT_SECRET, tokenFor } from '../../../test/support/api';
+import { createTestDatabase, type TestDatabase } from '../../../test/support/database';
+import { seedUser } from '../../../test/support/identities';
+import { startPortal, type NextServer } from '../../../test/support/next-server';
+import { startSentryReceiver, type SentryReceiver } from '../../../test/support/sentry-receiver';
+
+/**
+ * Pool failures as a user of the production server meets them, with the real Sentry SDK inside
+ * Next.js sending to a local envelope endpoint. Requests are made slow by holding a lock on the
+ * notices table from an admin connection.
+ */
+
+const homeowner = seedUser('plot01.meadow-view@northfield.test');
+let testDb: TestDatabase;
+let sentry: SentryReceiver;
+let server: NextServer;
+let token: string;
+
+beforeAll(async () => {
+  testDb = await createTestDatabase();
+  sentry = await startSentryReceiver();
+  token = await tokenFor(homeowner);
+  server = await startPortal('tenant-portal', {
+    DATABASE_URL: testDb.appUrl,
+    AUTH_JWT_SECRET: TEST_JWT_SECRET,
+    SENTRY_DSN: sentry.dsn,
+    SENTRY_ENVIRONMENT: 'test',
+    DB_POOL_MIN: '1',
+    DB_POOL_MAX: '1',
+    DB_CONNECTION_TIMEOUT_MS: '300',
+    DB_STATEMENT_TIMEOUT_MS: '1500',
+  });
+});
+afterAll(async () => {
+  await server?.stop();
+  await sentry?.close();
+  await testDb?.drop();
+});
+
+const listNotices = () =>
+  fetch(`${server.url}/api/trpc/noticeboard.list`, { headers: { authorization: `Bearer ${token}` } });
+
+/** Holds an exclusive lock on `notices` until the returned function is called. */
+async function lockNotices(): Promise<() => Promise<void>> {
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  let locked!: () => void;
+  const isLocked = new Promise<void>((resolve) => (locked = resolve));
+  const holder = withAdminClient(testDb.adminUrl, async (client) => {
+    await client.query('begin');
+    await client.query('lock table notices in access exclusive mode');
+    locked();
+    await released;
+    await client.query('rollback');
+  });
+  await isLocked;
+  return async () => {
+    release();
+    await holder;
+  };
+}
+
+describe('a busy pool over HTTP', () => {
+  it('answers 503 with Retry-After, and 504 for the statement that ran too long, both reported by route', async () => {
+    const unlock = await lockNotices();
+    const holding = listNotices(); // takes the only connection and blocks on the lock
+    await sleep(150);
+    const waiting = await listNotices(); // waits 300 ms for a connection, then gives up
+    expect(waiting.status).toBe(503);
+    expect(waiting.headers.get('retry-after')).toBe('1');
+    expect(((await waiting.json()) as { error: { message: string } }).error.message).toBe(
+      'The database is busy; retry shortly',
+    );
+    const timedOut = await holding; // cancelled by the 1.5 s statement timeout
+    expect(timedOut.status).toBe(504);
+    await unlock();
+    expect((await listNotices()).status).toBe(200);
+
+    const events = await sentry.waitForEvents(2, 10_000);
+    const byKind = Object.fromEntries(events.map((event) => [event.tags!['db.failure'], event]));
+    for (const kind of ['pool_timeout', 'statement_timeout']) {
+      expect(byKind[kind], kind).toMatchObject({
+        transaction: 'noticeboard.list',
+        fingerprint: ['db', kind, 'noticeboard.list'],
+        environment: 'test',
+        tags: { route: 'noticeboard.list', tenant_id: homeowner.tenantId, 'trpc.type': 'query' },
+        contexts: { pool: { max: 1, total: 1 } },
+      });
+    }
+    expect(byKind.pool_timeout!.contexts!.pool!.waiting).toBeGreaterThanOrEqual(0);
+  });
+
+  it('counts it all in /api/metrics', async () => {
+    const text = await (await fetch(`${server.url}/api/metrics`)).text();
+    expect(text).toMatch(/^openhouse_db_pool_max 1$/m);
+    expect(text).toMatch(/^openhouse_db_failures_total\{kind="pool_timeout",route="noticeboard.list"\} 1$/m);
+    expect(text).toMatch(
+      /^openhouse_db_failures_total\{kind="statement_timeout",route="noticeboard.list"\} 1$/m,
+    );
+    expect(text).toMatch(/^openhouse_trpc_requests_total\{route="noticeboard.list",code="OK"\} [1-9]/m);
+    expect(text).toMatch(/^openhouse_db_pool_wait_seconds_count [1-9]/m);
+  });
+});
+
+describe('SIGTERM', () => {
+  it('refuses new requests, lets the one in flight finish, then closes the pool and exits 0', async () => {
+    const unlock = await lockNotices();
+    const inFlight = listNotices();
+    await sleep(200);
+    const exited = server.signal('SIGTERM');
+    await sleep(200);
+    const refused = await listNotices();
+    expect(refused.status).toBe(503);
+    expect(((await refused.json()) as { error: { message: string } }).error.message).toMatch(/shutting down/);
+    await unlock();
+
+    const finished = await inFlight;
+    expect(finished.status).toBe(200);
+    expect(
+      ((await finished.json()) as { result: { data: { items: unknown[] } } }).result.data.items.length,
+    ).toBeGreaterThan(0);
+    expect(await exited).toBe(0);
+    expect(server.output()).toMatch(/draining 1 in-flight request/);
+    expect(server.output()).not.toMatch(/Client was closed|Cannot use a pool after calling end/);
+  });
+});

@@ -1,0 +1,142 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { failureCounts } from '@openhouse/api';
+import { createDatabase, loadDbEnv, poolConfigFromEnv, type Database } from '@openhouse/db';
+import { withAdminClient } from '@openhouse/db/admin';
+import { startEmbeddedPostgres, type EmbeddedServer } from '@openhouse/db/embedded';
+import { migrate } from '@openhouse/db/migrate';
+import { seed } from '@openhouse/db/seed';
+
+import { outcomeOf, tokenFor, verifyToken } from '../../../test/support/api';
+import { homeowners } from '../../../test/support/identities';
+import { slowCaller } from '../../../test/support/slow-router';
+import { APP_PASSWORD, APP_ROLE, databaseUrl } from '../../../test/support/urls';
+
+/**
+ * Failures of the server itself: a restart, and a server with fewer connections than the pool
+ * wants. These stop and reconfigure Postgres, so they run on a private embedded server of their
+ * own (whatever TEST_DATABASE_URL says), with `max_connections` of 6: three of them are
+ * reserved for superusers, so the app may open at most 3.
+ */
+
+let server: EmbeddedServer;
+let dataRoot: string;
+let appUrl: string;
+const pools: Database[] = [];
+const token = () => tokenFor(homeowners[0]!);
+
+function connect(env: Record<string, string>): Database {
+  const database = createDatabase(
+    poolConfigFromEnv(loadDbEnv({ DATABASE_URL: appUrl, DB_POOL_MIN: '0', ...env })),
+    { onIdleError: () => {} },
+  );
+  pools.push(database);
+  return database;
+}
+
+beforeAll(async () => {
+  dataRoot = mkdtempSync(path.join(tmpdir(), 'openhouse-outage-'));
+  server = await startEmbeddedPostgres({
+    dataDir: path.join(dataRoot, 'pg'),
+    persistent: true, // kept across the restart below; removed in afterAll
+    postgresFlags: ['-c', 'max_connections=6', '-c', 'superuser_reserved_connections=3'],
+  });
+  await withAdminClient(server.adminUrl, (client) => client.query('create database openhouse'));
+  const adminUrl = databaseUrl(server.adminUrl, 'openhouse');
+  appUrl = databaseUrl(server.adminUrl, 'openhouse', APP_ROLE, APP_PASSWORD);
+  await migrate({ adminUrl, appUrl });
+  await seed(adminUrl);
+});
+
+afterAll(async () => {
+  await Promise.all(pools.map((pool) => pool.close()));
+  await server?.stop();
+  rmSync(dataRoot, { recursive: true, force: true });
+});
+
+describe('a Postgres restart under steady traffic', () => {
+  it('answers 503 within the connection timeout during the outage and serves again within 2 s', async () => {
+    const database = connect({ DB_POOL_MAX: '2', DB_CONNECTION_TIMEOUT_MS: '1000' });
+    const caller = await slowCaller({ database, verifyToken }, await token());
+    const calls: { startedAt: number; endedAt: number; outcome: string }[] = [];
+    let traffic = true;
+    const loop = (async () => {
+      // Bounded: at most 400 calls, ending when the test says so.
+      for (let i = 0; traffic && i < 400; i++) {
+        const startedAt = Date.now();
+        const outcome = await outcomeOf(caller.app.noticeboard.list({ limit: 5 }));
+        calls.push({ startedAt, endedAt: Date.now(), outcome });
+        await sleep(50);
+      }
+    })();
+
+    await sleep(500);
+    const stoppingAt = Date.now();
+    await server.stop();
+    const downAt = Date.now();
+    await sleep(3_000);
+    await server.start();
+    const upAt = Date.now();
+    await sleep(3_000);
+    traffic = false;
+    await loop;
+
+    const before = calls.filter((call) => call.endedAt < stoppingAt);
+    const during = calls.filter((call) => call.startedAt > downAt && call.endedAt < upAt);
+    const after = calls.filter((call) => call.startedAt >= upAt);
+    expect(before.length).toBeGreaterThan(0);
+    expect(before.every((call) => call.outcome === 'OK')).toBe(true);
+    // During the outage: a clean 503, never a hang past the connection timeout.
+    expect(during.length).toBeGreaterThan(0);
+    for (const call of during) {
+      expect(call.outcome).toBe('SERVICE_UNAVAILABLE');
+      expect(call.endedAt - call.startedAt).toBeLessThan(1_000 + 500);
+    }
+    // After: the first success comes within 2 s of Postgres accepting connections, and stays.
+    const firstSuccess = after.find((call) => call.outcome === 'OK');
+    expect(firstSuccess).toBeDefined();
+    expect(firstSuccess!.endedAt - upAt).toBeLessThan(2_000);
+    expect(
+      after.filter((call) => call.startedAt > firstSuccess!.endedAt).every((call) => call.outcome === 'OK'),
+    ).toBe(true);
+    const kinds = new Set(
+      failureCounts()
+        .filter((row) => row.route === 'app.noticeboard.list')
+        .map((row) => row.kind),
+    );
+    expect(
+      [...kinds].every((kind) => ['connect_failed', 'connection_terminated', 'pool_timeout'].includes(kind)),
+    ).toBe(true);
+    expect(kinds.size).toBeGreaterThan(0);
+  });
+});
+
+describe('a server with fewer connections than the pool wants', () => {
+  it('answers the overflow with 503 as too_many_connections and keeps serving on the connections it has', async () => {
+    const database = connect({ DB_POOL_MAX: '10' });
+    const caller = await slowCaller({ database, verifyToken }, await token());
+    const outcomes = await Promise.all(
+      Array.from({ length: 10 }, () => outcomeOf(caller.slow({ seconds: 0.5 }))),
+    );
+    const ok = outcomes.filter((outcome) => outcome === 'OK').length;
+    expect(ok).toBeGreaterThan(0);
+    expect(ok).toBeLessThanOrEqual(3);
+    expect(
+      outcomes.filter((outcome) => outcome !== 'OK').every((outcome) => outcome === 'SERVICE_UNAVAILABLE'),
+    ).toBe(true);
+    expect(
+      failureCounts().find((row) => row.kind === 'too_many_connections' && row.route === 'slow')?.count,
+    ).toBe(10 - ok);
+    // The pool keeps what it has and serves with it.
+    for (let i = 0; i < 5; i++) expect(await outcomeOf(caller.app.noticeboard.list({}))).toBe('OK');
+    const stats = database.stats();
+    expect(stats.total).toBeLessThanOrEqual(3);
+    expect(stats.idle).toBe(stats.total);
+    expect(stats.waiting).toBe(0);
+  });
+});
