@@ -5,6 +5,7 @@ import { AppShell } from '@openhouse/ui';
 const NAV = [
   { href: '/noticeboard', label: 'Noticeboard' },
   { href: '/documents', label: 'Documents' },
+  { href: '/operations', label: 'Operations' },
 ];
 
 export function Shell({ children }: { children: ReactNode }) {
