@@ -30,14 +30,22 @@ export function TimeSeriesChart({
   const x = (i: number) => padding.left + (i / (points - 1)) * (width - padding.left - padding.right);
   const y = (v: number) => padding.top + (1 - v / top) * (height - padding.top - padding.bottom);
   const path = (values: number[]) =>
-    values.map((v, i) => `${i === 0 ? 'M' : 'L'}${x(i + points - values.length).toFixed(1)},${y(v).toFixed(1)}`).join(' ');
+    values
+      .map((v, i) => `${i === 0 ? 'M' : 'L'}${x(i + points - values.length).toFixed(1)},${y(v).toFixed(1)}`)
+      .join(' ');
 
   return (
     <figure className="oh-chart">
       <svg viewBox={`0 0 ${width} ${height}`} role="img" aria-label={summary} preserveAspectRatio="none">
         {[0, 0.5, 1].map((f) => (
           <g key={f}>
-            <line x1={padding.left} x2={width - padding.right} y1={y(top * f)} y2={y(top * f)} className="oh-grid" />
+            <line
+              x1={padding.left}
+              x2={width - padding.right}
+              y1={y(top * f)}
+              y2={y(top * f)}
+              className="oh-grid"
+            />
             <text x={padding.left - 4} y={y(top * f) + 4} textAnchor="end" className="oh-axis">
               {Math.round(top * f)}
             </text>
@@ -45,7 +53,13 @@ export function TimeSeriesChart({
         ))}
         {ceiling !== undefined ? (
           <g>
-            <line x1={padding.left} x2={width - padding.right} y1={y(ceiling)} y2={y(ceiling)} className="oh-ceiling" />
+            <line
+              x1={padding.left}
+              x2={width - padding.right}
+              y1={y(ceiling)}
+              y2={y(ceiling)}
+              className="oh-ceiling"
+            />
             <text x={width - padding.right} y={y(ceiling) - 4} textAnchor="end" className="oh-axis">
               {ceilingLabel}
             </text>
@@ -60,7 +74,8 @@ export function TimeSeriesChart({
       <figcaption className="oh-legend">
         {series.map((s) => (
           <span key={s.label}>
-            <i style={{ background: s.color }} aria-hidden="true" /> {s.label}: <strong>{s.values.at(-1) ?? 0}</strong>
+            <i style={{ background: s.color }} aria-hidden="true" /> {s.label}:{' '}
+            <strong>{s.values.at(-1) ?? 0}</strong>
           </span>
         ))}
       </figcaption>
@@ -68,7 +83,13 @@ export function TimeSeriesChart({
   );
 }
 
-export function BarList({ rows, empty }: { rows: { label: string; value: number; color?: string }[]; empty: string }) {
+export function BarList({
+  rows,
+  empty,
+}: {
+  rows: { label: string; value: number; color?: string }[];
+  empty: string;
+}) {
   if (rows.length === 0) return <p className="oh-state">{empty}</p>;
   const top = Math.max(...rows.map((row) => row.value));
   return (
