@@ -7,7 +7,8 @@ import { useTRPC } from './trpc';
 
 /** Pages both portals show; RLS decides what each account sees in them. */
 
-export function NoticeboardView() {
+/** `targetedLabel` marks notices sent to one house: "Your home" for its owner, "One home" for staff. */
+export function NoticeboardView({ targetedLabel }: { targetedLabel: string }) {
   const trpc = useTRPC();
   const notices = useInfiniteQuery(
     trpc.noticeboard.list.infiniteQueryOptions(
@@ -31,7 +32,7 @@ export function NoticeboardView() {
               {notice.houseId ? (
                 <>
                   {' · '}
-                  <span className="oh-badge">Your home</span>
+                  <span className="oh-badge">{targetedLabel}</span>
                 </>
               ) : null}
             </>

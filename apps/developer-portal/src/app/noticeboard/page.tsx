@@ -8,7 +8,7 @@ export default function NoticeboardPage() {
     <Shell>
       <h2>Noticeboard</h2>
       <PostNoticeForm />
-      <NoticeboardView />
+      <NoticeboardView targetedLabel="One home" />
     </Shell>
   );
 }

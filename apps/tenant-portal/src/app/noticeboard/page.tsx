@@ -6,7 +6,7 @@ export default function NoticeboardPage() {
   return (
     <Shell>
       <h2>Noticeboard</h2>
-      <NoticeboardView />
+      <NoticeboardView targetedLabel="Your home" />
     </Shell>
   );
 }
