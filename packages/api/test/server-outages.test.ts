@@ -6,6 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { failureCounts } from '@openhouse/api';
+import { flushErrorTracking, initErrorTracking } from '@openhouse/error-tracker';
 import { createDatabase, loadDbEnv, poolConfigFromEnv, type Database } from '@openhouse/db';
 import { withAdminClient } from '@openhouse/db/admin';
 import { startEmbeddedPostgres, type EmbeddedServer } from '@openhouse/db/embedded';
@@ -14,6 +15,7 @@ import { seed } from '@openhouse/db/seed';
 
 import { outcomeOf, tokenFor, verifyToken } from '../../../test/support/api';
 import { homeowners } from '../../../test/support/identities';
+import { startSentryReceiver, type SentryReceiver } from '../../../test/support/sentry-receiver';
 import { slowCaller } from '../../../test/support/slow-router';
 import { APP_PASSWORD, APP_ROLE, databaseUrl } from '../../../test/support/urls';
 
@@ -25,6 +27,7 @@ import { APP_PASSWORD, APP_ROLE, databaseUrl } from '../../../test/support/urls'
  */
 
 let server: EmbeddedServer;
+let sentry: SentryReceiver;
 let dataRoot: string;
 let appUrl: string;
 const pools: Database[] = [];
@@ -40,6 +43,8 @@ function connect(env: Record<string, string>): Database {
 }
 
 beforeAll(async () => {
+  sentry = await startSentryReceiver();
+  initErrorTracking({ SENTRY_DSN: sentry.dsn, SENTRY_ENVIRONMENT: 'test' });
   dataRoot = mkdtempSync(path.join(tmpdir(), 'openhouse-outage-'));
   server = await startEmbeddedPostgres({
     dataDir: path.join(dataRoot, 'pg'),
@@ -56,6 +61,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await Promise.all(pools.map((pool) => pool.close()));
   await server?.stop();
+  await sentry?.close();
   rmSync(dataRoot, { recursive: true, force: true });
 });
 
@@ -113,6 +119,18 @@ describe('a Postgres restart under steady traffic', () => {
       [...kinds].every((kind) => ['connect_failed', 'connection_terminated', 'pool_timeout'].includes(kind)),
     ).toBe(true);
     expect(kinds.size).toBeGreaterThan(0);
+    // Sentry heard about the outage, by route, with the pool's state at the time.
+    await flushErrorTracking();
+    await expect
+      .poll(() => sentry.events.filter((e) => e.tags?.route === 'app.noticeboard.list').length)
+      .toBeGreaterThan(0);
+    const outage = sentry.events.find((e) => e.tags?.route === 'app.noticeboard.list')!;
+    expect(kinds).toContain(outage.tags!['db.failure']);
+    expect(outage).toMatchObject({
+      transaction: 'app.noticeboard.list',
+      fingerprint: ['db', outage.tags!['db.failure'], 'app.noticeboard.list'],
+      contexts: { pool: { max: 2 } },
+    });
   });
 });
 
@@ -138,5 +156,14 @@ describe('a server with fewer connections than the pool wants', () => {
     expect(stats.total).toBeLessThanOrEqual(3);
     expect(stats.idle).toBe(stats.total);
     expect(stats.waiting).toBe(0);
+    await flushErrorTracking();
+    await expect
+      .poll(() => sentry.events.filter((e) => e.tags?.['db.failure'] === 'too_many_connections').length)
+      .toBeGreaterThan(0);
+    expect(sentry.events.find((e) => e.tags?.['db.failure'] === 'too_many_connections')).toMatchObject({
+      transaction: 'slow',
+      tags: { route: 'slow', 'db.sqlstate': '53300' },
+      contexts: { pool: { max: 10 } },
+    });
   });
 });
