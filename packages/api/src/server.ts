@@ -3,7 +3,7 @@ import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
 import { createVerifier, loadAuthEnv, TOKEN_COOKIE, type AppRole, type VerifyToken } from '@openhouse/auth';
 import { mintDevToken } from '@openhouse/auth/dev-token';
 import { assertSafeLoginRole, getDatabase, type Database } from '@openhouse/db';
-import { findSeedUser } from '@openhouse/db/seed-data';
+import { findSeedUser, seedData } from '@openhouse/db/seed-data';
 import { flushErrorTracking, initErrorTracking, loadSentryEnv } from '@openhouse/error-tracker';
 
 import { createContext } from './context';
@@ -139,6 +139,23 @@ export async function handleHealthRequest(): Promise<Response> {
     { status: reachable ? 'ok' : 'unavailable', database: { reachable, error }, pool: database.stats() },
     { status: reachable ? 200 : 503, headers: { 'cache-control': 'no-store' } },
   );
+}
+
+/**
+ * The seeded accounts a dev sign-in page offers for one portal, or `null` in production, where
+ * the page and its route do not exist.
+ */
+export function devSignInAccounts(appRole: AppRole) {
+  if (process.env.NODE_ENV === 'production') return null;
+  const developments = new Map(seedData.developments.map((d) => [d.id, d.name]));
+  const tenants = new Map(seedData.tenants.map((t) => [t.tenantId, t.name]));
+  return seedData.users
+    .filter((user) => user.appRole === appRole)
+    .map((user) => ({
+      email: user.email,
+      displayName: user.displayName,
+      detail: `${tenants.get(user.tenantId)} · ${user.developmentId ? developments.get(user.developmentId) : 'all developments'}`,
+    }));
 }
 
 const SESSION_SECONDS = 8 * 3600;
