@@ -6,7 +6,14 @@ import { inject } from 'vitest';
 import { createDatabase, loadDbEnv, poolConfigFromEnv, type Database } from '@openhouse/db';
 import { withAdminClient } from '@openhouse/db/admin';
 
+import { startPgBouncer, type PgBouncer } from './pgbouncer';
 import { APP_PASSWORD, APP_ROLE, databaseUrl } from './urls';
+
+/**
+ * With TEST_THROUGH_PGBOUNCER=1 the app's pools connect through a real PgBouncer in transaction
+ * mode (two server connections) instead of directly; admin connections stay direct.
+ */
+const THROUGH_PGBOUNCER = process.env.TEST_THROUGH_PGBOUNCER === '1';
 
 export interface TestDatabase {
   name: string;
@@ -39,7 +46,9 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     }
   });
   const adminUrl = databaseUrl(serverUrl, name);
-  const appUrl = databaseUrl(serverUrl, name, APP_ROLE, APP_PASSWORD);
+  const directAppUrl = databaseUrl(serverUrl, name, APP_ROLE, APP_PASSWORD);
+  const bouncer: PgBouncer | undefined = THROUGH_PGBOUNCER ? await startPgBouncer(directAppUrl) : undefined;
+  const appUrl = bouncer?.url ?? directAppUrl;
   const pools: Database[] = [];
 
   return {
@@ -58,6 +67,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
       withAdminClient(adminUrl, async (client) => (await client.query(sql, params)).rows),
     async drop() {
       await Promise.all(pools.map((pool) => pool.close()));
+      await bouncer?.stop();
       await withAdminClient(serverUrl, (client) =>
         client.query(`drop database if exists ${name} with (force)`),
       );
