@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 
+import { attachDatabasePool } from '@vercel/functions';
 import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
 import pg from 'pg';
 
@@ -48,6 +49,8 @@ export interface Database {
 export type DatabaseConfig = pg.PoolConfig & {
   min: number;
   max: number;
+  /** On Vercel the pool is attached to the function instance (see `createDatabase`). */
+  platform?: DbEnv['platform'];
   /** Requests allowed to queue for a connection; more are shed at once (`PoolExhaustedError`). */
   maxWaiting: number;
   statement_timeout: number;
@@ -61,6 +64,7 @@ export function poolConfigFromEnv(env: DbEnv): DatabaseConfig {
     min: env.DB_POOL_MIN,
     max: env.DB_POOL_MAX,
     maxWaiting: env.DB_POOL_MAX_WAITING,
+    platform: env.platform,
     idleTimeoutMillis: env.DB_IDLE_TIMEOUT_MS,
     connectionTimeoutMillis: env.DB_CONNECTION_TIMEOUT_MS,
     statement_timeout: env.DB_STATEMENT_TIMEOUT_MS,
@@ -106,6 +110,9 @@ export function createDatabase(config: DatabaseConfig, options: DatabaseOptions 
     ((error: Error) => console.warn(`[db] idle client error, client discarded: ${error.message}`));
   // Without a listener, an idle client's error (a restarted server, a killed backend) crashes the process.
   pool.on('error', (error) => onIdleError(error));
+  // Keeps a Vercel function instance alive until its idle connections are closed, instead of
+  // suspending with them open (they would come back dead: "Connection terminated unexpectedly").
+  if (config.platform === 'vercel') attachDatabasePool(pool);
 
   const db = drizzle({ client: pool, schema });
 

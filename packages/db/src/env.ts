@@ -25,40 +25,56 @@ const postgresUrl = (name: string) =>
       }
     }, `${name} must be a postgres:// or postgresql:// URL`);
 
-export const dbEnvSchema = z
-  .object({
-    DATABASE_URL: postgresUrl('DATABASE_URL'),
-    DATABASE_ADMIN_URL: postgresUrl('DATABASE_ADMIN_URL').optional(),
-    DB_POOL_MIN: integer('DB_POOL_MIN', 0).default(2),
-    DB_POOL_MAX: integer('DB_POOL_MAX', 1).default(10),
-    // Requests queued for a connection beyond this are refused at once instead of queueing.
-    DB_POOL_MAX_WAITING: integer('DB_POOL_MAX_WAITING', 0).default(500),
-    DB_IDLE_TIMEOUT_MS: integer('DB_IDLE_TIMEOUT_MS', 0).default(30_000),
-    DB_CONNECTION_TIMEOUT_MS: integer('DB_CONNECTION_TIMEOUT_MS', 1).default(5_000),
-    DB_STATEMENT_TIMEOUT_MS: integer('DB_STATEMENT_TIMEOUT_MS', 1).default(10_000),
-    DB_IDLE_IN_TRANSACTION_TIMEOUT_MS: integer('DB_IDLE_IN_TRANSACTION_TIMEOUT_MS', 1).default(15_000),
-    DB_APPLICATION_NAME: z.string().trim().min(1).max(63).default('openhouse'),
-    DB_SSL: z.enum(['disable', 'require', 'verify-full']).optional(),
-    DB_SSL_CA: z.string().optional(),
-  })
-  .superRefine((env, ctx) => {
-    if (env.DB_POOL_MIN > env.DB_POOL_MAX) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['DB_POOL_MIN'],
-        message: `DB_POOL_MIN (${env.DB_POOL_MIN}) must not exceed DB_POOL_MAX (${env.DB_POOL_MAX})`,
-      });
-    }
-    if (env.DB_SSL === 'verify-full' && !env.DB_SSL_CA) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['DB_SSL_CA'],
-        message: 'DB_SSL_CA is required when DB_SSL=verify-full',
-      });
-    }
-  });
+/**
+ * Defaults differ by platform. A Vercel function instance is one of many and may be suspended
+ * between requests: fewer connections each, none opened ahead of need, and idle ones closed
+ * quickly (Vercel suggests about 5 s) so that a suspended instance does not hold them.
+ */
+const POOL_DEFAULTS = {
+  server: { min: 2, max: 10, idleMs: 30_000 },
+  vercel: { min: 0, max: 5, idleMs: 5_000 },
+} as const;
 
-export type DbEnv = z.infer<typeof dbEnvSchema>;
+export type Platform = keyof typeof POOL_DEFAULTS;
+
+export const detectPlatform = (source: Record<string, string | undefined>): Platform =>
+  source.VERCEL === '1' ? 'vercel' : 'server';
+
+export const dbEnvSchema = (platform: Platform = 'server') =>
+  z
+    .object({
+      DATABASE_URL: postgresUrl('DATABASE_URL'),
+      DATABASE_ADMIN_URL: postgresUrl('DATABASE_ADMIN_URL').optional(),
+      DB_POOL_MIN: integer('DB_POOL_MIN', 0).default(POOL_DEFAULTS[platform].min),
+      DB_POOL_MAX: integer('DB_POOL_MAX', 1).default(POOL_DEFAULTS[platform].max),
+      // Requests queued for a connection beyond this are refused at once instead of queueing.
+      DB_POOL_MAX_WAITING: integer('DB_POOL_MAX_WAITING', 0).default(500),
+      DB_IDLE_TIMEOUT_MS: integer('DB_IDLE_TIMEOUT_MS', 0).default(POOL_DEFAULTS[platform].idleMs),
+      DB_CONNECTION_TIMEOUT_MS: integer('DB_CONNECTION_TIMEOUT_MS', 1).default(5_000),
+      DB_STATEMENT_TIMEOUT_MS: integer('DB_STATEMENT_TIMEOUT_MS', 1).default(10_000),
+      DB_IDLE_IN_TRANSACTION_TIMEOUT_MS: integer('DB_IDLE_IN_TRANSACTION_TIMEOUT_MS', 1).default(15_000),
+      DB_APPLICATION_NAME: z.string().trim().min(1).max(63).default('openhouse'),
+      DB_SSL: z.enum(['disable', 'require', 'verify-full']).optional(),
+      DB_SSL_CA: z.string().optional(),
+    })
+    .superRefine((env, ctx) => {
+      if (env.DB_POOL_MIN > env.DB_POOL_MAX) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['DB_POOL_MIN'],
+          message: `DB_POOL_MIN (${env.DB_POOL_MIN}) must not exceed DB_POOL_MAX (${env.DB_POOL_MAX})`,
+        });
+      }
+      if (env.DB_SSL === 'verify-full' && !env.DB_SSL_CA) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['DB_SSL_CA'],
+          message: 'DB_SSL_CA is required when DB_SSL=verify-full',
+        });
+      }
+    });
+
+export type DbEnv = z.infer<ReturnType<typeof dbEnvSchema>> & { platform: Platform };
 
 /** A start-up configuration error: `message` is one line that names the variable. */
 export class EnvError extends Error {
@@ -89,5 +105,6 @@ export function parseEnv<T extends z.ZodType>(
 }
 
 export function loadDbEnv(source: Record<string, string | undefined> = process.env): DbEnv {
-  return parseEnv(dbEnvSchema, source);
+  const platform = detectPlatform(source);
+  return { ...parseEnv(dbEnvSchema(platform), source), platform };
 }

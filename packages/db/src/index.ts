@@ -9,3 +9,10 @@ export { pgErrorOf } from './errors';
 export type { PgError } from './errors';
 export { annotateFailure, failureContextOf, PoolExhaustedError } from './failures';
 export type { DbFailureContext } from './failures';
+export {
+  formatInviteCode,
+  generateInviteCode,
+  hashInviteCode,
+  normaliseInviteCode,
+  seedInviteCode,
+} from './invites';

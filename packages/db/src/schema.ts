@@ -47,6 +47,10 @@ export const profiles = pgTable('profiles', {
   appRole: text('app_role', { enum: ['homeowner', 'developer'] }).notNull(),
   email: text('email').notNull(),
   displayName: text('display_name').notNull(),
+  contactChannel: text('contact_channel', { enum: ['email', 'phone', 'sms'] })
+    .notNull()
+    .default('email'),
+  contactPhone: text('contact_phone'),
   createdAt: createdAt(),
 });
 
@@ -100,6 +104,8 @@ export const chatThreads = pgTable('chat_threads', {
   subject: text('subject').notNull(),
   createdAt: createdAt(),
   lastMessageAt: timestamp('last_message_at', { withTimezone: true }).notNull().defaultNow(),
+  staffReadAt: timestamp('staff_read_at', { withTimezone: true }),
+  homeownerReadAt: timestamp('homeowner_read_at', { withTimezone: true }),
 });
 
 export const chatMessages = pgTable('chat_messages', {
@@ -124,6 +130,10 @@ export const onboardingProgress = pgTable('onboarding_progress', {
     .array()
     .notNull()
     .default(sql`'{}'`),
+  acknowledgedDocuments: uuid('acknowledged_documents')
+    .array()
+    .notNull()
+    .default(sql`'{}'`),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 });
 
@@ -136,5 +146,46 @@ export const analyticsEvents = pgTable('analytics_events', {
     .default(sql`auth.uid()`),
   name: text('name').notNull(),
   properties: jsonb('properties').$type<Record<string, unknown>>().notNull().default({}),
+  createdAt: createdAt(),
+});
+
+export const houseInvites = pgTable('house_invites', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  tenantId: tenantId(),
+  developmentId: uuid('development_id').notNull(),
+  houseId: uuid('house_id').notNull(),
+  codeHash: text('code_hash').notNull(),
+  codeHint: text('code_hint').notNull(),
+  createdBy: uuid('created_by')
+    .notNull()
+    .default(sql`auth.uid()`),
+  createdAt: createdAt(),
+  expiresAt: timestamp('expires_at', { withTimezone: true }),
+  revokedAt: timestamp('revoked_at', { withTimezone: true }),
+  usedAt: timestamp('used_at', { withTimezone: true }),
+  usedBy: uuid('used_by'),
+});
+
+export interface Citation {
+  documentId: string;
+  passageId: number;
+  title: string;
+  heading: string | null;
+  snippet: string;
+}
+
+export const assistantQuestions = pgTable('assistant_questions', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  tenantId: tenantId(),
+  developmentId: uuid('development_id').notNull(),
+  houseId: uuid('house_id').notNull(),
+  userId: uuid('user_id')
+    .notNull()
+    .default(sql`auth.uid()`),
+  question: text('question').notNull(),
+  answer: text('answer').notNull(),
+  answeredBy: text('answered_by', { enum: ['passages', 'model', 'none'] }).notNull(),
+  topic: text('topic'),
+  citations: jsonb('citations').$type<Citation[]>().notNull().default([]),
   createdAt: createdAt(),
 });

@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
 
+import { hashInviteCode, normaliseInviteCode, seedInviteCode } from './invites';
+
 /**
  * The deterministic seed: the same ids, people and texts on every machine, so that tests, load
  * suites and `pnpm token` can name seeded users without asking the database.
@@ -64,6 +66,17 @@ export interface SeedDocument {
   createdAt: Date;
 }
 
+/** One unused invite per house; its code is `seedInviteCode(houseId)`. */
+export interface SeedInvite {
+  id: string;
+  tenantId: string;
+  developmentId: string;
+  houseId: string;
+  codeHash: string;
+  codeHint: string;
+  createdBy: string;
+}
+
 export interface SeedData {
   tenants: SeedTenant[];
   developments: SeedDevelopment[];
@@ -71,6 +84,7 @@ export interface SeedData {
   users: SeedUser[];
   notices: SeedNotice[];
   documents: SeedDocument[];
+  invites: SeedInvite[];
 }
 
 const TENANTS = [
@@ -202,7 +216,15 @@ Take meter readings on the day you move in and send them to your suppliers. The 
 }
 
 function buildSeed(): SeedData {
-  const data: SeedData = { tenants: [], developments: [], houses: [], users: [], notices: [], documents: [] };
+  const data: SeedData = {
+    tenants: [],
+    developments: [],
+    houses: [],
+    users: [],
+    notices: [],
+    documents: [],
+    invites: [],
+  };
   let clock = 0;
   const nextTime = () => new Date(BASE_TIME + clock++ * 3_600_000);
 
@@ -240,6 +262,16 @@ function buildSeed(): SeedData {
           address: `${plot} ${STREETS[plot % STREETS.length]}, ${development.name}, ${development.town}`,
         };
         data.houses.push(house);
+        const code = seedInviteCode(house.id);
+        data.invites.push({
+          id: stableUuid(`invite:${house.id}`),
+          tenantId: tenant.tenantId,
+          developmentId: development.id,
+          houseId: house.id,
+          codeHash: hashInviteCode(code),
+          codeHint: normaliseInviteCode(code).slice(-4),
+          createdBy: staff[0]!.id,
+        });
         const email = `plot${pad(plot)}.${development.slug}@${t.slug}.test`;
         data.users.push({
           id: stableUuid(`user:${email}`),

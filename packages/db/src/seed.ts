@@ -23,6 +23,7 @@ export async function seed(adminUrl: string): Promise<void> {
       await tx.insert(schema.developments).values(seedData.developments).onConflictDoNothing();
       await tx.insert(schema.houses).values(seedData.houses).onConflictDoNothing();
       await tx.insert(schema.profiles).values(seedData.users).onConflictDoNothing();
+      await tx.insert(schema.houseInvites).values(seedData.invites).onConflictDoNothing();
       await tx.insert(schema.notices).values(seedData.notices).onConflictDoNothing();
       const inserted = await tx
         .insert(schema.documents)

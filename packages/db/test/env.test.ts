@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+
+import { loadDbEnv, poolConfigFromEnv } from '@openhouse/db';
+
+const url = 'postgres://openhouse_app:secret@db.internal:5432/openhouse';
+
+describe('database settings', () => {
+  it('default to a long-lived server process', () => {
+    expect(loadDbEnv({ DATABASE_URL: url })).toMatchObject({
+      platform: 'server',
+      DB_POOL_MIN: 2,
+      DB_POOL_MAX: 10,
+      DB_IDLE_TIMEOUT_MS: 30_000,
+      DB_POOL_MAX_WAITING: 500,
+    });
+  });
+
+  it('take smaller per-instance defaults on Vercel, which explicit values still override', () => {
+    expect(loadDbEnv({ DATABASE_URL: url, VERCEL: '1' })).toMatchObject({
+      platform: 'vercel',
+      DB_POOL_MIN: 0,
+      DB_POOL_MAX: 5,
+      DB_IDLE_TIMEOUT_MS: 5_000,
+    });
+    expect(loadDbEnv({ DATABASE_URL: url, VERCEL: '1', DB_POOL_MAX: '3' }).DB_POOL_MAX).toBe(3);
+  });
+
+  it.each([
+    [{ DB_POOL_MAX: 'abc' }, /^Invalid environment: DB_POOL_MAX: /],
+    [
+      { DB_POOL_MIN: '11' },
+      /^Invalid environment: DB_POOL_MIN: DB_POOL_MIN \(11\) must not exceed DB_POOL_MAX \(10\)$/,
+    ],
+    [{ DB_SSL: 'verify-full' }, /^Invalid environment: DB_SSL_CA: /],
+    [{ DB_CONNECTION_TIMEOUT_MS: '-1' }, /^Invalid environment: DB_CONNECTION_TIMEOUT_MS: /],
+  ])('refuse %o with one line naming the variable', (overrides, message) => {
+    expect(() => loadDbEnv({ DATABASE_URL: url, ...overrides })).toThrow(message);
+  });
+
+  it('let DB_SSL override the URL’s sslmode', () => {
+    const config = poolConfigFromEnv(
+      loadDbEnv({ DATABASE_URL: `${url}?sslmode=disable`, DB_SSL: 'require' }),
+    );
+    expect(config.connectionString).not.toContain('sslmode');
+    expect(config.ssl).toEqual({ rejectUnauthorized: false });
+  });
+});
