@@ -4,6 +4,17 @@ import type { Instrumentation } from 'next';
 export async function register() {
   if (process.env.NEXT_RUNTIME === 'nodejs') {
     const { startServer } = await import('@openhouse/api/server');
+    const { loadAssistantEnv } = await import('@openhouse/api');
+    try {
+      // The assistant's model settings are checked at start-up too, not at the first question.
+      loadAssistantEnv();
+    } catch (error) {
+      if (error instanceof Error && error.name === 'EnvError') {
+        console.error(error.message);
+        process.exit(1);
+      }
+      throw error;
+    }
     await startServer();
   }
 }

@@ -6,3 +6,5 @@ export { createCallerFactory } from './trpc';
 export { toTrpcError } from './errors';
 export { reportIdleClientError } from './observe';
 export { failureCounts, recentFailures, renderPrometheus } from './metrics';
+export { loadAssistantEnv } from './assistant/env';
+export type { AssistantEnv } from './assistant/env';

@@ -37,9 +37,12 @@ export function keyset(columns: { createdAt: AnyColumn; id: AnyColumn }, cursor:
   return { after, orderBy: [desc(columns.createdAt), desc(columns.id)] };
 }
 
-/** Fetches `limit + 1` rows upstream; this trims the extra one into `nextCursor`. */
-export function toPage<T extends Cursor>(rows: T[], limit: number) {
+/**
+ * Fetches `limit + 1` rows upstream; this trims the extra one into `nextCursor`. `cursorOf` names
+ * the keyset columns when they are not `createdAt` and `id` (a thread inbox orders by its last message).
+ */
+export function toPage<T>(rows: T[], limit: number, cursorOf: (row: T) => Cursor = (row) => row as Cursor) {
   const items = rows.slice(0, limit);
-  const nextCursor = rows.length > limit ? encodeCursor(items.at(-1)!) : null;
+  const nextCursor = rows.length > limit ? encodeCursor(cursorOf(items.at(-1)!)) : null;
   return { items, nextCursor };
 }

@@ -60,6 +60,11 @@ beforeAll(async () => {
       `insert into analytics_events (tenant_id, development_id, user_id, name) values ($1, $2, $3, 'page.view')`,
       [user.tenantId, user.developmentId, user.id],
     );
+    await testDb.adminQuery(
+      `insert into assistant_questions (tenant_id, development_id, house_id, user_id, question, answer, answered_by)
+       values ($1, $2, $3, $4, 'When are bins collected?', 'Tuesday', 'passages')`,
+      [user.tenantId, user.developmentId, user.houseId, user.id],
+    );
   }
 });
 
@@ -77,6 +82,8 @@ const TABLES = [
   'chat_messages',
   'onboarding_progress',
   'analytics_events',
+  'house_invites',
+  'assistant_questions',
 ];
 
 describe('every table in the app schema', () => {
@@ -96,8 +103,10 @@ describe('every table in the app schema', () => {
 });
 
 describe('a homeowner', () => {
-  // analytics_events is staff-only to read; a homeowner sees none, not even their own.
-  const visibleToHomeowners = TABLES.filter((table) => table !== 'analytics_events');
+  // analytics_events and house_invites are staff-only to read; a homeowner sees none, not even
+  // their own (an invite is claimed through private.claim_house_invite, never read).
+  const staffOnly = ['analytics_events', 'house_invites'];
+  const visibleToHomeowners = TABLES.filter((table) => !staffOnly.includes(table));
 
   it.each(visibleToHomeowners)('sees only their tenant, development and house in %s', async (table) => {
     const rows = await selectAll(homeownerA, table);
@@ -128,6 +137,20 @@ describe('a homeowner', () => {
     expect((await selectAll(homeownerA, 'onboarding_progress')).map((row) => row.user_id)).toEqual([
       homeownerA.id,
     ]);
+    expect((await selectAll(homeownerA, 'assistant_questions')).map((row) => row.user_id)).toEqual([
+      homeownerA.id,
+    ]);
+  });
+
+  it('reads no invite codes, not even their own house’s', async () => {
+    expect(await selectAll(homeownerA, 'house_invites')).toEqual([]);
+  });
+
+  it('cannot mark an invite used by writing to the table', async () => {
+    const result = await database.withRls(claimsFor(homeownerA), (tx) =>
+      tx.execute(sql`update house_invites set revoked_at = now()`),
+    );
+    expect(result.rowCount).toBe(0);
   });
 
   it('reads no analytics events', async () => {
@@ -212,6 +235,28 @@ describe('writes across tenants', () => {
         ),
       ),
     ).resolves.toBe('42501');
+  });
+
+  it('refuse an assistant question stored under another house', async () => {
+    await expect(
+      sqlState(
+        database.withRls(claimsFor(homeownerA), (tx) =>
+          tx.execute(sql`insert into assistant_questions (development_id, house_id, question, answer, answered_by)
+          values (${neighbourA.developmentId}, ${neighbourA.houseId}, 'q', 'a', 'none')`),
+        ),
+      ),
+    ).resolves.toBe('42501');
+  });
+
+  it('refuse staff issuing an invite for another tenant’s house', async () => {
+    await expect(
+      sqlState(
+        database.withRls(claimsFor(staffA), (tx) =>
+          tx.execute(sql`insert into house_invites (development_id, house_id, code_hash, code_hint)
+          values (${homeownerB.developmentId}, ${homeownerB.houseId}, 'x', 'ABCD')`),
+        ),
+      ),
+    ).resolves.toBe('23503');
   });
 
   it('refuse an analytics event recorded in another development', async () => {

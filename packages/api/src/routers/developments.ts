@@ -1,11 +1,12 @@
-import { asc, count, eq } from 'drizzle-orm';
+import { and, asc, count, eq, sql } from 'drizzle-orm';
+import { z } from 'zod';
 
 import { schema } from '@openhouse/db';
 
-import { protectedProcedure } from '../procedures';
+import { developerProcedure, protectedProcedure } from '../procedures';
 import { router } from '../trpc';
 
-const { developments, houses } = schema;
+const { developments, houseInvites, houses, onboardingProgress, profiles } = schema;
 
 export const developmentsRouter = router({
   /** The developments the caller may see (RLS): a homeowner's own, or their tenant's for staff. */
@@ -21,5 +22,25 @@ export const developmentsRouter = router({
       .leftJoin(houses, eq(houses.developmentId, developments.id))
       .groupBy(developments.id)
       .orderBy(asc(developments.name)),
+  ),
+
+  /** Staff: a development's houses with their homeowner, onboarding progress and open invites. */
+  houses: developerProcedure.input(z.object({ developmentId: z.uuid() })).query(({ ctx, input }) =>
+    ctx.db
+      .select({
+        id: houses.id,
+        plotNumber: houses.plotNumber,
+        address: houses.address,
+        homeownerName: profiles.displayName,
+        completedSteps: onboardingProgress.completedSteps,
+        openInvites: sql<number>`(select count(*)::int from ${houseInvites}
+          where ${houseInvites.houseId} = ${houses.id}
+            and ${houseInvites.usedAt} is null and ${houseInvites.revokedAt} is null)`,
+      })
+      .from(houses)
+      .leftJoin(profiles, and(eq(profiles.houseId, houses.id), eq(profiles.appRole, 'homeowner')))
+      .leftJoin(onboardingProgress, eq(onboardingProgress.userId, profiles.id))
+      .where(eq(houses.developmentId, input.developmentId))
+      .orderBy(asc(houses.plotNumber)),
   ),
 });

@@ -1,0 +1,104 @@
+import { desc } from 'drizzle-orm';
+import { z } from 'zod';
+
+import { schema, type Db } from '@openhouse/db';
+
+import { composeAnswer } from '../assistant/compose';
+import { loadAssistantEnv } from '../assistant/env';
+import { askModel } from '../assistant/model';
+import { retrievePassages, type RetrievedPassage } from '../assistant/retrieve';
+import { homeownerClaims, type HomeownerClaims } from '../homeowner';
+import { homeownerPhasedProcedure, homeownerProcedure } from '../procedures';
+import { router } from '../trpc';
+
+const { assistantQuestions } = schema;
+
+type AnsweredBy = 'passages' | 'model' | 'none';
+
+/** Stores the question and its answer, and returns what the caller sees. */
+async function record(
+  db: Db,
+  claims: HomeownerClaims,
+  question: string,
+  passages: RetrievedPassage[],
+  answer: string,
+  answeredBy: AnsweredBy,
+) {
+  const citations = passages.map(({ documentId, passageId, title, heading, snippet }) => ({
+    documentId,
+    passageId,
+    title,
+    heading,
+    snippet,
+  }));
+  const [row] = await db
+    .insert(assistantQuestions)
+    .values({
+      developmentId: claims.development_id,
+      houseId: claims.house_id,
+      question,
+      answer,
+      answeredBy,
+      topic: passages[0]?.category ?? null,
+      citations,
+    })
+    .returning({ id: assistantQuestions.id, createdAt: assistantQuestions.createdAt });
+  return { id: row!.id, question, answer, answeredBy, citations, createdAt: row!.createdAt };
+}
+
+const questionInput = z.object({
+  question: z.string().trim().min(3, 'ask a question').max(500, 'at most 500 characters'),
+});
+
+export const assistantRouter = router({
+  /**
+   * Answers from the documents the homeowner may read. Without a model: one short transaction
+   * (retrieve, compose, store). With `ASSISTANT_LLM_BASE_URL`: a short RLS read, the model call
+   * holding no connection, a short RLS write; a failed or slow model falls back to the composed
+   * answer rather than failing the question.
+   */
+  ask: homeownerPhasedProcedure.input(questionInput).mutation(async ({ ctx, input }) => {
+    const { database } = ctx;
+    const claims = homeownerClaims(ctx.claims);
+    const env = loadAssistantEnv();
+    const { question } = input;
+    const baseUrl = env.ASSISTANT_LLM_BASE_URL;
+    if (!baseUrl) {
+      return database.withRls(claims, async (db) => {
+        const passages = await retrievePassages(db, question);
+        const answeredBy = passages.length > 0 ? 'passages' : 'none';
+        return record(db, claims, question, passages, composeAnswer(passages), answeredBy);
+      });
+    }
+
+    const passages = await database.withRls(claims, (db) => retrievePassages(db, question));
+    let answer = composeAnswer(passages);
+    let answeredBy: AnsweredBy = passages.length > 0 ? 'passages' : 'none';
+    // With nothing retrieved there is nothing to ground a model's answer in: do not ask it.
+    if (passages.length > 0) {
+      try {
+        answer = await askModel({ ...env, ASSISTANT_LLM_BASE_URL: baseUrl }, question, passages);
+        answeredBy = 'model';
+      } catch (error) {
+        console.warn(`assistant: model call failed, answering from passages: ${(error as Error).message}`);
+      }
+    }
+    return database.withRls(claims, (db) => record(db, claims, question, passages, answer, answeredBy));
+  }),
+
+  /** The homeowner's recent questions and answers, newest first. */
+  history: homeownerProcedure.query(({ ctx }) =>
+    ctx.db
+      .select({
+        id: assistantQuestions.id,
+        question: assistantQuestions.question,
+        answer: assistantQuestions.answer,
+        answeredBy: assistantQuestions.answeredBy,
+        citations: assistantQuestions.citations,
+        createdAt: assistantQuestions.createdAt,
+      })
+      .from(assistantQuestions)
+      .orderBy(desc(assistantQuestions.createdAt))
+      .limit(20),
+  ),
+});

@@ -1,0 +1,170 @@
+import { TRPCError } from '@trpc/server';
+import { and, count, eq, gt, ne, sql } from 'drizzle-orm';
+import { z } from 'zod';
+
+import { schema, type Db } from '@openhouse/db';
+import type { Claims } from '@openhouse/auth';
+
+import { keyset, pageInput, toPage } from '../pagination';
+import { protectedProcedure } from '../procedures';
+import { router } from '../trpc';
+
+const { chatMessages, chatThreads } = schema;
+
+/**
+ * Support threads between a homeowner and the developer's staff. RLS decides who sees what:
+ * a homeowner their own threads, staff their tenant's (one development when scoped).
+ */
+
+export const MAX_MESSAGE_CHARS = 4_000;
+
+const messageBody = z
+  .string()
+  .trim()
+  .min(1, 'write a message')
+  .max(MAX_MESSAGE_CHARS, `at most ${MAX_MESSAGE_CHARS} characters`);
+
+const isStaff = (claims: Claims) => claims.app_role === 'developer';
+
+/** The reader's own marker: what they have read, so unread counts only count the other side. */
+const readMarkerOf = (claims: Claims) =>
+  isStaff(claims) ? chatThreads.staffReadAt : chatThreads.homeownerReadAt;
+
+async function findThread(db: Db, threadId: string) {
+  const [thread] = await db.select().from(chatThreads).where(eq(chatThreads.id, threadId));
+  // Another homeowner's or tenant's thread is invisible under RLS: the same answer as a missing one.
+  if (!thread) throw new TRPCError({ code: 'NOT_FOUND', message: 'threadId: no such thread' });
+  return thread;
+}
+
+export const chatRouter = router({
+  /** Sends a message: into an existing thread, or (homeowners) opening a new one with a subject. */
+  send: protectedProcedure
+    .input(
+      z
+        .object({
+          threadId: z.uuid().optional(),
+          subject: z.string().trim().min(1, 'enter a subject').max(200, 'at most 200 characters').optional(),
+          body: messageBody,
+        })
+        .refine((input) => input.threadId || input.subject, {
+          path: ['subject'],
+          message: 'a new thread needs a subject',
+        }),
+    )
+    .mutation(async ({ ctx, input }) => {
+      const { db, claims } = ctx;
+      let thread;
+      if (input.threadId) {
+        thread = await findThread(db, input.threadId);
+      } else if (claims.app_role === 'homeowner') {
+        // A homeowner opens threads only for their own house (the policy checks it too).
+        [thread] = await db
+          .insert(chatThreads)
+          .values({
+            developmentId: claims.development_id,
+            houseId: claims.house_id,
+            homeownerId: claims.sub,
+            subject: input.subject!,
+          })
+          .returning();
+      } else {
+        throw new TRPCError({ code: 'BAD_REQUEST', message: 'threadId: staff reply within a thread' });
+      }
+      const [message] = await db
+        .insert(chatMessages)
+        .values({
+          developmentId: thread!.developmentId,
+          threadId: thread!.id,
+          homeownerId: thread!.homeownerId,
+          body: input.body,
+        })
+        .returning();
+      await db
+        .update(chatThreads)
+        .set({
+          lastMessageAt: message!.createdAt,
+          [isStaff(claims) ? 'staffReadAt' : 'homeownerReadAt']: message!.createdAt,
+        })
+        .where(eq(chatThreads.id, thread!.id));
+      return { threadId: thread!.id, message: message! };
+    }),
+
+  /**
+   * The inbox: threads by latest message, each with the caller's unread count. Staff may narrow
+   * it to one development.
+   */
+  threads: protectedProcedure
+    .input(z.object({ ...pageInput, developmentId: z.uuid().optional() }).default({ limit: 20 }))
+    .query(async ({ ctx, input }) => {
+      const { db, claims } = ctx;
+      const { after, orderBy } = keyset(
+        { createdAt: chatThreads.lastMessageAt, id: chatThreads.id },
+        input.cursor,
+      );
+      const readAt = readMarkerOf(claims);
+      // Messages from the other side, after the caller last read the thread.
+      const fromOtherSide = isStaff(claims)
+        ? eq(chatMessages.authorId, chatMessages.homeownerId)
+        : ne(chatMessages.authorId, chatMessages.homeownerId);
+      const rows = await db
+        .select({
+          id: chatThreads.id,
+          developmentId: chatThreads.developmentId,
+          houseId: chatThreads.houseId,
+          homeownerId: chatThreads.homeownerId,
+          subject: chatThreads.subject,
+          createdAt: chatThreads.createdAt,
+          lastMessageAt: chatThreads.lastMessageAt,
+          unread: count(chatMessages.id),
+        })
+        .from(chatThreads)
+        .leftJoin(
+          chatMessages,
+          and(
+            eq(chatMessages.threadId, chatThreads.id),
+            eq(chatMessages.tenantId, chatThreads.tenantId),
+            fromOtherSide,
+            gt(chatMessages.createdAt, sql`coalesce(${readAt}, '-infinity'::timestamptz)`),
+          ),
+        )
+        .where(
+          and(after, input.developmentId ? eq(chatThreads.developmentId, input.developmentId) : undefined),
+        )
+        .groupBy(chatThreads.id)
+        .orderBy(...orderBy)
+        .limit(input.limit + 1);
+      return toPage(rows, input.limit, (row) => ({ createdAt: row.lastMessageAt, id: row.id }));
+    }),
+
+  /** One thread's messages, newest first; reading them marks the thread read for the caller. */
+  history: protectedProcedure
+    .input(z.object({ ...pageInput, threadId: z.uuid() }))
+    .query(async ({ ctx, input }) => {
+      const { db, claims } = ctx;
+      const thread = await findThread(db, input.threadId);
+      const { after, orderBy } = keyset(chatMessages, input.cursor);
+      const rows = await db
+        .select({
+          id: chatMessages.id,
+          authorId: chatMessages.authorId,
+          body: chatMessages.body,
+          createdAt: chatMessages.createdAt,
+          fromStaff: sql<boolean>`${chatMessages.authorId} <> ${chatMessages.homeownerId}`,
+        })
+        .from(chatMessages)
+        .where(and(eq(chatMessages.threadId, thread.id), after))
+        .orderBy(...orderBy)
+        .limit(input.limit + 1);
+      if (!input.cursor) {
+        await db
+          .update(chatThreads)
+          .set({ [isStaff(claims) ? 'staffReadAt' : 'homeownerReadAt']: sql`now()` })
+          .where(eq(chatThreads.id, thread.id));
+      }
+      return {
+        thread: { id: thread.id, subject: thread.subject, houseId: thread.houseId },
+        ...toPage(rows, input.limit),
+      };
+    }),
+});
