@@ -2,6 +2,7 @@
 
 import { useEffect, type ReactNode } from 'react';
 
+import { PageView } from './track';
 import { httpStatusOf } from './trpc';
 
 export function AppShell({
@@ -32,6 +33,8 @@ export function AppShell({
           </form>
         </nav>
       </header>
+      {/* Signed-in pages only: the sign-in page has no navigation and no session to record under. */}
+      {nav.length > 0 ? <PageView /> : null}
       <main className="oh-main">{children}</main>
     </div>
   );
@@ -74,8 +77,12 @@ export function ErrorState({ error, retry }: { error: unknown; retry?: () => voi
     if (status === 401) window.location.assign('/sign-in');
   }, [status]);
   if (status === 401) return <p className="oh-state">Your session has ended. Taking you to sign in…</p>;
-  const message =
-    status === 503
+  // A 400/409/412 is the user's to fix (a wrong code, a message too long): the API's own message
+  // says what, after the field name it starts with.
+  const fixable = status === 400 || status === 409 || status === 412;
+  const message = fixable
+    ? (error as Error).message.replace(/^[\w.]+: /, '')
+    : status === 503
       ? 'The service is busy right now. Please try again in a moment.'
       : status === 403
         ? 'Your account does not have access to this.'

@@ -5,7 +5,12 @@ import { createTRPCClient, httpBatchLink, TRPCClientError } from '@trpc/client';
 import { createTRPCContext } from '@trpc/tanstack-react-query';
 import { useState, type ReactNode } from 'react';
 
+import type { inferRouterOutputs } from '@trpc/server';
+
 import type { AppRouter } from '@openhouse/api';
+
+/** What each procedure returns, for components that take a result as a prop. */
+export type RouterOutputs = inferRouterOutputs<AppRouter>;
 
 /** The portals' typed client for the shared router, mounted at `/api/trpc` on the same origin. */
 export const { TRPCProvider, useTRPC } = createTRPCContext<AppRouter>();

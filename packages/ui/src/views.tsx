@@ -3,18 +3,17 @@
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 
 import { Card, Empty, ErrorState, formatDate, Loading } from './components';
+import { useTrack } from './track';
 import { useTRPC } from './trpc';
 
 /** Pages both portals show; RLS decides what each account sees in them. */
 
 /** `targetedLabel` marks notices sent to one house: "Your home" for its owner, "One home" for staff. */
-export function NoticeboardView({ targetedLabel }: { targetedLabel: string }) {
+export function NoticeboardView({ targetedLabel, limit = 10 }: { targetedLabel: string; limit?: number }) {
   const trpc = useTRPC();
+  const track = useTrack();
   const notices = useInfiniteQuery(
-    trpc.noticeboard.list.infiniteQueryOptions(
-      { limit: 10 },
-      { getNextPageParam: (page) => page.nextCursor },
-    ),
+    trpc.noticeboard.list.infiniteQueryOptions({ limit }, { getNextPageParam: (page) => page.nextCursor }),
   );
   if (notices.isPending) return <Loading what="notices" />;
   if (notices.isError) return <ErrorState error={notices.error} retry={() => void notices.refetch()} />;
@@ -23,23 +22,25 @@ export function NoticeboardView({ targetedLabel }: { targetedLabel: string }) {
   return (
     <section aria-label="Notices">
       {items.map((notice) => (
-        <Card
+        <details
           key={notice.id}
-          title={notice.title}
-          meta={
-            <>
-              {formatDate(notice.createdAt)}
-              {notice.houseId ? (
-                <>
-                  {' · '}
-                  <span className="oh-badge">{targetedLabel}</span>
-                </>
-              ) : null}
-            </>
-          }
+          className="oh-card oh-notice"
+          onToggle={(event) => {
+            if (event.currentTarget.open) track('notice.opened', { noticeId: notice.id });
+          }}
         >
+          <summary>{notice.title}</summary>
+          <p className="oh-meta">
+            {formatDate(notice.createdAt)}
+            {notice.houseId ? (
+              <>
+                {' · '}
+                <span className="oh-badge">{targetedLabel}</span>
+              </>
+            ) : null}
+          </p>
           <p>{notice.body}</p>
-        </Card>
+        </details>
       ))}
       {notices.hasNextPage ? (
         <button

@@ -1,18 +1,27 @@
 'use client';
 
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 
 import { ErrorState } from '@openhouse/ui';
 import { useTRPC } from '@openhouse/ui/trpc';
 
-function DevelopmentSelect() {
+export function DevelopmentSelect({ onChange }: { onChange?: (developmentId: string) => void }) {
   const trpc = useTRPC();
   const developments = useQuery(trpc.developments.list.queryOptions());
+  const first = developments.data?.[0]?.id;
+  useEffect(() => {
+    if (first) onChange?.(first);
+  }, [first, onChange]);
   return (
     <label>
       Development
-      <select name="developmentId" required disabled={!developments.data}>
+      <select
+        name="developmentId"
+        required
+        disabled={!developments.data}
+        onChange={(event) => onChange?.(event.target.value)}
+      >
         {developments.data?.map((development) => (
           <option key={development.id} value={development.id}>
             {development.name}, {development.town} ({development.houseCount} homes)
@@ -25,10 +34,33 @@ function DevelopmentSelect() {
 
 const text = (form: FormData, field: string) => String(form.get(field) ?? '');
 
+/** Every home of the development, or one. */
+function HouseSelect({ developmentId }: { developmentId: string | null }) {
+  const trpc = useTRPC();
+  const houses = useQuery({
+    ...trpc.developments.houses.queryOptions({ developmentId: developmentId ?? '' }),
+    enabled: Boolean(developmentId),
+  });
+  return (
+    <label>
+      Send to
+      <select name="houseId" disabled={!houses.data}>
+        <option value="">Every home in the development</option>
+        {houses.data?.map((house) => (
+          <option key={house.id} value={house.id}>
+            Only plot {house.plotNumber}, {house.address}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
 export function PostNoticeForm() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const [posted, setPosted] = useState<string | null>(null);
+  const [developmentId, setDevelopmentId] = useState<string | null>(null);
   const create = useMutation(
     trpc.noticeboard.create.mutationOptions({
       onSuccess: async (notice) => {
@@ -42,6 +74,7 @@ export function PostNoticeForm() {
     const form = new FormData(event.currentTarget);
     create.mutate({
       developmentId: text(form, 'developmentId'),
+      houseId: text(form, 'houseId') || null,
       title: text(form, 'title'),
       body: text(form, 'body'),
     });
@@ -50,7 +83,8 @@ export function PostNoticeForm() {
   return (
     <form className="oh-form" onSubmit={submit} aria-label="Post a notice">
       <h3>Post a notice</h3>
-      <DevelopmentSelect />
+      <DevelopmentSelect onChange={setDevelopmentId} />
+      <HouseSelect developmentId={developmentId} />
       <label>
         Title
         <input name="title" required maxLength={200} />

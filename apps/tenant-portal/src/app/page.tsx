@@ -1,5 +1,10 @@
-import { redirect } from 'next/navigation';
+import { HomeView } from './home';
+import { Shell } from './shell';
 
-export default function Home() {
-  redirect('/noticeboard');
+export default function HomePage() {
+  return (
+    <Shell>
+      <HomeView />
+    </Shell>
+  );
 }

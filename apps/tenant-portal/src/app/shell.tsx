@@ -3,8 +3,11 @@ import type { ReactNode } from 'react';
 import { AppShell } from '@openhouse/ui';
 
 const NAV = [
+  { href: '/', label: 'Home' },
   { href: '/noticeboard', label: 'Noticeboard' },
   { href: '/documents', label: 'Documents' },
+  { href: '/assistant', label: 'Assistant' },
+  { href: '/chat', label: 'Chat' },
 ];
 
 export function Shell({ children }: { children: ReactNode }) {

@@ -103,7 +103,7 @@ export const analyticsRouter = router({
             .groupBy(sql`1`)
             .orderBy(desc(count()))
             .limit(10),
-          // Per development: homeowners, notices posted and homeowners who opened a notice.
+          // Per development: homeowners, notices (all time) and homeowners who opened one in the period.
           ctx.db
             .select({
               developmentId: developments.id,
@@ -113,7 +113,7 @@ export const analyticsRouter = router({
               homeowners: sql<number>`(select count(*)::int from profiles p
               where p.development_id = developments.id and p.app_role = 'homeowner')`,
               notices: sql<number>`(select count(*)::int from notices n
-              where n.development_id = developments.id and n.created_at >= ${since})`,
+              where n.development_id = developments.id)`,
               readers: sql<number>`(select count(distinct e.user_id)::int from analytics_events e
               where e.development_id = developments.id
                 and e.name = 'notice.opened' and e.created_at >= ${since})`,

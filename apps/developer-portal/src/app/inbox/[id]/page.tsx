@@ -1,0 +1,12 @@
+import { ChatThreadView } from '@openhouse/ui';
+
+import { Shell } from '../../shell';
+
+export default async function InboxThreadPage({ params }: { params: Promise<{ id: string }> }) {
+  const { id } = await params;
+  return (
+    <Shell>
+      <ChatThreadView threadId={id} backHref="/inbox" />
+    </Shell>
+  );
+}

@@ -1,0 +1,14 @@
+import { Shell } from '../shell';
+import { AssistantView } from './assistant';
+
+export default function AssistantPage() {
+  return (
+    <Shell>
+      <h2>Assistant</h2>
+      <p className="oh-meta">
+        Answers come from your development’s documents and your home’s own; each answer shows its sources.
+      </p>
+      <AssistantView />
+    </Shell>
+  );
+}

@@ -1,0 +1,14 @@
+import { ChatThreadList, NewThreadForm } from '@openhouse/ui';
+
+import { Shell } from '../shell';
+
+export default function ChatPage() {
+  return (
+    <Shell>
+      <h2>Support chat</h2>
+      <NewThreadForm basePath="/chat" />
+      <h3>Your conversations</h3>
+      <ChatThreadList basePath="/chat" />
+    </Shell>
+  );
+}
