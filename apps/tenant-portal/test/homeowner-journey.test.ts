@@ -127,6 +127,11 @@ it('takes a homeowner from onboarding to an answered support message', async () 
     .first()
     .waitFor();
   await screenshot(page, '11-homeowner-sees-reply');
+  // The same pages on a phone-sized screen.
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.goto(`${tenant}/`);
+  await page.getByRole('heading', { name: 'Latest notices' }).waitFor();
+  await screenshot(page, '11b-tenant-home-phone');
 
   // And the journey shows up in the staff dashboards.
   await staffPage.goto(`${developerPortal.url}/analytics`);

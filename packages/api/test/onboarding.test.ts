@@ -146,3 +146,26 @@ describe('invites', () => {
     expect(await outcomeOf((await as(homeowner)).invites.list({ houseId: house }))).toBe('FORBIDDEN');
   });
 });
+
+describe('analytics.summary', () => {
+  it('reports the onboarding funnel, active homeowners and notice reach for the tenant', async () => {
+    const notice = (await (await as(homeowner)).noticeboard.list({ limit: 1 })).items[0]!;
+    await (
+      await as(homeowner)
+    ).analytics.track({ name: 'notice.opened', properties: { noticeId: notice.id } });
+    await (await as(otherTenantHomeowner)).analytics.track({ name: 'notice.opened' });
+    const summary = await (await as(staffMember)).analytics.summary({ days: 1 });
+    // Plot 1 finished every step; plot 3 claimed its home (earlier tests in this file).
+    expect(summary.funnel).toEqual({ homeowners: 40, claimed: 2, profiled: 1, acknowledged: 1 });
+    expect(summary.activeHomeowners).toBe(1);
+    const meadowView = summary.noticeReach.find((row) => row.developmentId === homeowner.developmentId);
+    expect(meadowView).toMatchObject({ name: 'Meadow View', homeowners: 20, readers: 1 });
+    expect(meadowView!.notices).toBeGreaterThan(0);
+
+    const scoped = await (
+      await as(staffMember)
+    ).analytics.summary({ days: 1, developmentId: neighbour.developmentId! });
+    expect(scoped.noticeReach.map((row) => row.name)).toEqual(['Meadow View']);
+    expect(scoped.funnel.homeowners).toBe(20);
+  });
+});

@@ -1,12 +1,11 @@
-import { ChatThreadList } from '@openhouse/ui';
-
 import { Shell } from '../shell';
+import { InboxView } from './inbox';
 
 export default function InboxPage() {
   return (
     <Shell>
       <h2>Support inbox</h2>
-      <ChatThreadList basePath="/inbox" />
+      <InboxView />
     </Shell>
   );
 }
