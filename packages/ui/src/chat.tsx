@@ -89,8 +89,16 @@ export function NewThreadForm({ basePath }: { basePath: string }) {
   );
 }
 
-/** One conversation, newest message last, with a reply box. */
-export function ChatThreadView({ threadId, backHref }: { threadId: string; backHref: string }) {
+/** One conversation, newest message last, with a reply box. `viewer` decides who is "You". */
+export function ChatThreadView({
+  threadId,
+  backHref,
+  viewer,
+}: {
+  threadId: string;
+  backHref: string;
+  viewer: 'homeowner' | 'staff';
+}) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const [draftKey, setDraftKey] = useState(0);
@@ -131,7 +139,8 @@ export function ChatThreadView({ threadId, backHref }: { threadId: string; backH
         {messages.map((message) => (
           <li key={message.id} className={message.fromStaff ? 'oh-message oh-from-staff' : 'oh-message'}>
             <p className="oh-meta">
-              {message.fromStaff ? 'Support team' : 'Homeowner'} · {formatDate(message.createdAt)}
+              {message.fromStaff ? 'Support team' : viewer === 'homeowner' ? 'You' : 'Homeowner'} ·{' '}
+              {formatDate(message.createdAt)}
             </p>
             <p>{message.body}</p>
           </li>

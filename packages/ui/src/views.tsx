@@ -9,7 +9,16 @@ import { useTRPC } from './trpc';
 /** Pages both portals show; RLS decides what each account sees in them. */
 
 /** `targetedLabel` marks notices sent to one house: "Your home" for its owner, "One home" for staff. */
-export function NoticeboardView({ targetedLabel, limit = 10 }: { targetedLabel: string; limit?: number }) {
+/** `limit` notices per page; `paginate: false` shows only the first page (a home page's latest few). */
+export function NoticeboardView({
+  targetedLabel,
+  limit = 10,
+  paginate = true,
+}: {
+  targetedLabel: string;
+  limit?: number;
+  paginate?: boolean;
+}) {
   const trpc = useTRPC();
   const track = useTrack();
   const notices = useInfiniteQuery(
@@ -42,7 +51,7 @@ export function NoticeboardView({ targetedLabel, limit = 10 }: { targetedLabel: 
           <p>{notice.body}</p>
         </details>
       ))}
-      {notices.hasNextPage ? (
+      {paginate && notices.hasNextPage ? (
         <button
           type="button"
           disabled={notices.isFetchingNextPage}

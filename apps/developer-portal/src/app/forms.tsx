@@ -105,6 +105,7 @@ export function PostNoticeForm() {
 export function PublishDocumentForm() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
+  const [developmentId, setDevelopmentId] = useState<string | null>(null);
   const publish = useMutation(
     trpc.documents.create.mutationOptions({
       onSuccess: () => queryClient.invalidateQueries({ queryKey: trpc.documents.list.pathKey() }),
@@ -115,6 +116,7 @@ export function PublishDocumentForm() {
     const form = new FormData(event.currentTarget);
     publish.mutate({
       developmentId: text(form, 'developmentId'),
+      houseId: text(form, 'houseId') || null,
       title: text(form, 'title'),
       category: text(form, 'category'),
       body: text(form, 'body'),
@@ -124,7 +126,8 @@ export function PublishDocumentForm() {
   return (
     <form className="oh-form" onSubmit={submit} aria-label="Publish a document">
       <h3>Publish a document</h3>
-      <DevelopmentSelect />
+      <DevelopmentSelect onChange={setDevelopmentId} />
+      <HouseSelect developmentId={developmentId} />
       <label>
         Title
         <input name="title" required maxLength={200} />

@@ -38,7 +38,7 @@ export function HomeView() {
         </Card>
       </div>
       <h3>Latest notices</h3>
-      <NoticeboardView targetedLabel="Your home" limit={3} />
+      <NoticeboardView targetedLabel="Your home" limit={3} paginate={false} />
       <p>
         <a href="/noticeboard">All notices →</a>
       </p>

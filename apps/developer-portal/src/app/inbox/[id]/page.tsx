@@ -6,7 +6,7 @@ export default async function InboxThreadPage({ params }: { params: Promise<{ id
   const { id } = await params;
   return (
     <Shell>
-      <ChatThreadView threadId={id} backHref="/inbox" />
+      <ChatThreadView viewer="staff" threadId={id} backHref="/inbox" />
     </Shell>
   );
 }

@@ -6,7 +6,7 @@ export default async function ChatThreadPage({ params }: { params: Promise<{ id:
   const { id } = await params;
   return (
     <Shell>
-      <ChatThreadView threadId={id} backHref="/chat" />
+      <ChatThreadView viewer="homeowner" threadId={id} backHref="/chat" />
     </Shell>
   );
 }
