@@ -27,8 +27,7 @@ const messageBody = z
 const isStaff = (claims: Claims) => claims.app_role === 'developer';
 
 /** The reader's own marker: what they have read, so unread counts only count the other side. */
-const readMarkerOf = (claims: Claims) =>
-  isStaff(claims) ? chatThreads.staffReadAt : chatThreads.homeownerReadAt;
+const readMarkerOf = (claims: Claims) => (isStaff(claims) ? 'staffReadAt' : 'homeownerReadAt');
 
 async function findThread(db: Db, threadId: string) {
   const [thread] = await db.select().from(chatThreads).where(eq(chatThreads.id, threadId));
@@ -84,7 +83,7 @@ export const chatRouter = router({
         .update(chatThreads)
         .set({
           lastMessageAt: message!.createdAt,
-          [isStaff(claims) ? 'staffReadAt' : 'homeownerReadAt']: message!.createdAt,
+          [readMarkerOf(claims)]: message!.createdAt,
         })
         .where(eq(chatThreads.id, thread!.id));
       return { threadId: thread!.id, message: message! };
@@ -102,7 +101,7 @@ export const chatRouter = router({
         { createdAt: chatThreads.lastMessageAt, id: chatThreads.id },
         input.cursor,
       );
-      const readAt = readMarkerOf(claims);
+      const readAt = chatThreads[readMarkerOf(claims)];
       // Messages from the other side, after the caller last read the thread.
       const fromOtherSide = isStaff(claims)
         ? eq(chatMessages.authorId, chatMessages.homeownerId)
@@ -159,7 +158,7 @@ export const chatRouter = router({
       if (!input.cursor) {
         await db
           .update(chatThreads)
-          .set({ [isStaff(claims) ? 'staffReadAt' : 'homeownerReadAt']: sql`now()` })
+          .set({ [readMarkerOf(claims)]: sql`now()` })
           .where(eq(chatThreads.id, thread.id));
       }
       return {
