@@ -1,0 +1,95 @@
+/**
+ * `pnpm load [--profile smoke|default|peak] [--suite chat|onboarding|rag]…`. A profile fixes the
+ * concurrency, the duration per suite and the pool settings the portal is started with.
+ */
+
+export const POOL_MAX = 10;
+
+export interface Profile {
+  name: 'smoke' | 'default' | 'peak';
+  /** autocannon connections: each is one homeowner's browser keeping one request in flight. */
+  connections: number;
+  seconds: number;
+  /** Environment of the portal under test (see "Load tests" in docs/PHASE_20.1_DB_POOLING.md). */
+  portalEnv: Record<string, string>;
+}
+
+const PROFILES: Record<Profile['name'], Profile> = {
+  // CI: a few seconds per suite, enough to cross every procedure many times with a full pool.
+  smoke: { name: 'smoke', connections: 12, seconds: 5, portalEnv: {} },
+  default: { name: 'default', connections: 50, seconds: 20, portalEnv: {} },
+  // 20 × DB_POOL_MAX callers on a pool of 10: up to 190 requests queue for a connection at once.
+  // The wait is bounded by DB_CONNECTION_TIMEOUT_MS (default 5 s); on two shared cores a queue of
+  // 190 clears in well under that, but a slow tick must not turn into 503s, so it gets 30 s.
+  peak: {
+    name: 'peak',
+    connections: 20 * POOL_MAX,
+    seconds: 30,
+    portalEnv: { DB_CONNECTION_TIMEOUT_MS: '30000', DB_POOL_MAX_WAITING: '500' },
+  },
+};
+
+export const SUITE_NAMES = ['chat', 'onboarding', 'rag'] as const;
+export type SuiteName = (typeof SUITE_NAMES)[number];
+
+export interface LoadOptions {
+  profile: Profile;
+  suites: SuiteName[];
+  command: string;
+}
+
+export class UsageError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode = 2,
+  ) {
+    super(message);
+  }
+}
+
+const USAGE = `usage: pnpm load [--profile smoke|default|peak] [--suite chat|onboarding|rag]...
+
+  --profile smoke    ${describe(PROFILES.smoke)} (CI)
+  --profile default  ${describe(PROFILES.default)}
+  --profile peak     ${describe(PROFILES.peak)}
+  --suite NAME       run only this suite (repeatable); all three by default
+
+DATABASE_URL (a superuser URL) runs against that server in a database of the run's own;
+otherwise an embedded Postgres in a temp directory is used.`;
+
+function describe(profile: Profile): string {
+  return `${profile.connections} connections, ${profile.seconds} s per suite`;
+}
+
+export function parseLoadOptions(args: string[]): LoadOptions {
+  let profile = PROFILES.default;
+  const suites: SuiteName[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    const value = () => {
+      const next = args[++i];
+      if (next === undefined) throw new UsageError(`${arg} needs a value\n\n${USAGE}`);
+      return next;
+    };
+    if (arg === '--') continue;
+    if (arg === '--help' || arg === '-h') throw new UsageError(USAGE, 0);
+    if (arg === '--profile') {
+      const name = value();
+      if (!(name in PROFILES)) throw new UsageError(`unknown profile ${name}\n\n${USAGE}`);
+      profile = PROFILES[name as Profile['name']];
+    } else if (arg === '--suite') {
+      const name = value();
+      if (!SUITE_NAMES.includes(name as SuiteName)) throw new UsageError(`unknown suite ${name}\n\n${USAGE}`);
+      suites.push(name as SuiteName);
+    } else if (arg === '--topology' || arg === '--chaos') {
+      throw new UsageError(`${arg} is not implemented yet (see docs/PHASE_20.1_DB_POOLING.md)`);
+    } else {
+      throw new UsageError(`unknown argument ${arg}\n\n${USAGE}`);
+    }
+  }
+  return {
+    profile,
+    suites: suites.length ? suites : [...SUITE_NAMES],
+    command: ['pnpm load', ...args.filter((arg) => arg !== '--')].join(' '),
+  };
+}

@@ -1,0 +1,140 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+import type { DriveResult } from './drive';
+import { renderHtmlReport } from './html-report';
+import type { PoolSample } from './pool-sampler';
+import { perSecond, percentileCurve, summariseLatency, type LatencySummary, type SecondPoint } from './stats';
+
+/** One suite's outcome, as printed, written to JSON and drawn in the HTML page. */
+export interface SuiteReport {
+  suite: string;
+  mix: string;
+  connections: number;
+  requests: number;
+  durationSeconds: number;
+  requestsPerSecond: number;
+  latencyMs: LatencySummary;
+  non2xx: number;
+  connectionErrors: number;
+  timeouts: number;
+  shapeErrors: number;
+  poolPeakInUse: number;
+  poolPeakWaiting: number;
+  poolMax: number;
+  /** Sentry events with a `db.failure` tag (a pool or database failure) received during the suite. */
+  sentryPoolEvents: number;
+  byProcedure: Record<string, number>;
+  failureSamples: string[];
+  perSecond: SecondPoint[];
+  percentiles: [number, number][];
+  poolSamples: PoolSample[];
+}
+
+export interface RunReport {
+  date: string;
+  command: string;
+  profile: string;
+  machine: { cpus: number; cpuModel: string; memoryGb: number; node: string; platform: string };
+  database: { server: string; version: string };
+  portalEnv: Record<string, string>;
+  durationSeconds: number;
+  suites: SuiteReport[];
+  passed: boolean;
+}
+
+export function suiteReport(
+  base: { suite: string; mix: string; connections: number; poolMax: number; sentryPoolEvents: number },
+  drive: DriveResult,
+  poolSamples: PoolSample[],
+): SuiteReport {
+  return {
+    ...base,
+    requests: drive.requests,
+    durationSeconds: drive.durationSeconds,
+    requestsPerSecond: drive.requests / Math.max(drive.durationSeconds, 1e-9),
+    latencyMs: summariseLatency(drive.responses),
+    non2xx: drive.non2xx,
+    connectionErrors: drive.connectionErrors,
+    timeouts: drive.timeouts,
+    shapeErrors: drive.shapeErrors,
+    poolPeakInUse: Math.max(0, ...poolSamples.map((sample) => sample.inUse)),
+    poolPeakWaiting: Math.max(0, ...poolSamples.map((sample) => sample.waiting)),
+    byProcedure: drive.byProcedure,
+    failureSamples: drive.failureSamples,
+    perSecond: perSecond(drive.responses),
+    percentiles: percentileCurve(drive.responses),
+    poolSamples,
+  };
+}
+
+/** A suite passes with no connection error, no timeout, no non-2xx, no bad shape, no pool event. */
+export function suiteFailures(report: SuiteReport): string[] {
+  const failures: string[] = [];
+  if (report.requests === 0) failures.push('no request completed');
+  if (report.connectionErrors) failures.push(`${report.connectionErrors} connection errors`);
+  if (report.timeouts) failures.push(`${report.timeouts} timeouts`);
+  if (report.non2xx) failures.push(`${report.non2xx} non-2xx`);
+  if (report.shapeErrors) failures.push(`${report.shapeErrors} wrong shapes`);
+  if (report.sentryPoolEvents) failures.push(`${report.sentryPoolEvents} Sentry pool events`);
+  return failures;
+}
+
+export function machineFacts(): RunReport['machine'] {
+  return {
+    cpus: os.cpus().length,
+    cpuModel: os.cpus()[0]?.model ?? 'unknown',
+    memoryGb: Math.round(os.totalmem() / 2 ** 30),
+    node: process.version,
+    platform: `${os.platform()} ${os.release()}`,
+  };
+}
+
+export function summaryTable(suites: SuiteReport[]): string {
+  const header = [
+    'suite',
+    'conns',
+    'requests',
+    'req/s',
+    'p50 ms',
+    'p95 ms',
+    'p99 ms',
+    'non-2xx',
+    'conn err',
+    'timeouts',
+    'bad shape',
+    'pool peak in-use',
+    'pool peak waiting',
+    'Sentry pool events',
+  ];
+  const rows = suites.map((s) => [
+    s.suite,
+    String(s.connections),
+    String(s.requests),
+    s.requestsPerSecond.toFixed(0),
+    s.latencyMs.p50.toFixed(0),
+    s.latencyMs.p95.toFixed(0),
+    s.latencyMs.p99.toFixed(0),
+    String(s.non2xx),
+    String(s.connectionErrors),
+    String(s.timeouts),
+    String(s.shapeErrors),
+    `${s.poolPeakInUse}/${s.poolMax}`,
+    String(s.poolPeakWaiting),
+    String(s.sentryPoolEvents),
+  ]);
+  const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
+  return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
+}
+
+/** Writes `<stamp>-<profile>.json` and `.html` under loadtests/reports/; returns their paths. */
+export function writeReports(report: RunReport): { json: string; html: string } {
+  const dir = path.join(import.meta.dirname, 'reports');
+  mkdirSync(dir, { recursive: true });
+  const stamp = report.date.replace(/[:.]/g, '-');
+  const base = path.join(dir, `${stamp}-${report.profile}`);
+  writeFileSync(`${base}.json`, `${JSON.stringify(report, null, 2)}\n`);
+  writeFileSync(`${base}.html`, renderHtmlReport(report));
+  return { json: `${base}.json`, html: `${base}.html` };
+}

@@ -1,0 +1,158 @@
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+
+import { startPortal, type NextServer } from '../test/support/next-server';
+import { startSentryReceiver } from '../test/support/sentry-receiver';
+import { startLoadDatabase } from './database';
+import { driveSuite } from './drive';
+import { loadHomeowners, LOAD_JWT_SECRET } from './homeowners';
+import { chatSuite } from './loadtest-chat';
+import { onboardingSuite } from './loadtest-onboarding';
+import { ragSuite } from './loadtest-rag';
+import { parseLoadOptions, POOL_MAX, UsageError, type LoadOptions, type SuiteName } from './options';
+import { PoolSampler } from './pool-sampler';
+import {
+  machineFacts,
+  suiteFailures,
+  suiteReport,
+  summaryTable,
+  writeReports,
+  type RunReport,
+  type SuiteReport,
+} from './report';
+import type { LoadSuite } from './suite';
+import { Teardown } from './teardown';
+
+/**
+ * `pnpm load`: a fresh migrated, seeded database; the tenant portal in production mode
+ * (`next build` first when sources changed) with a local Sentry envelope endpoint as its DSN; then
+ * the chat, onboarding and RAG suites with homeowner JWTs. Exits non-zero on any connection
+ * error, timeout, non-2xx, wrong shape or Sentry pool event. See docs/PHASE_20.1_DB_POOLING.md,
+ * "Load tests (pnpm load)".
+ */
+
+const SUITES: Record<SuiteName, LoadSuite<never>> = {
+  chat: chatSuite as LoadSuite<never>,
+  onboarding: onboardingSuite as LoadSuite<never>,
+  rag: ragSuite as LoadSuite<never>,
+};
+
+/** Let the last requests' Sentry events arrive before a suite's count is taken. */
+const SENTRY_FLUSH_MS = 1_500;
+
+const log = (line: string) => console.log(`[load] ${line}`);
+
+async function main(options: LoadOptions, teardown: Teardown): Promise<boolean> {
+  const date = new Date();
+  const began = performance.now();
+  const { profile } = options;
+  const database = await startLoadDatabase(teardown, log);
+  const homeowners = await loadHomeowners();
+  const tenants = new Set(homeowners.map((homeowner) => homeowner.user.tenantId)).size;
+  log(`${homeowners.length} homeowner tokens minted across ${tenants} tenants`);
+
+  const sentry = await startSentryReceiver();
+  teardown.defer('close the Sentry receiver', () => sentry.close());
+
+  const portalEnv = {
+    DB_POOL_MAX: String(POOL_MAX),
+    DB_POOL_MIN: '2',
+    ...profile.portalEnv,
+  };
+  log('starting the tenant portal (next build into apps/tenant-portal/.next-e2e first when sources changed)');
+  const portalStarted = performance.now();
+  const portal: NextServer = await startPortal('tenant-portal', {
+    ...portalEnv,
+    DATABASE_URL: database.appUrl,
+    AUTH_JWT_SECRET: LOAD_JWT_SECRET,
+    SENTRY_DSN: sentry.dsn,
+    SENTRY_ENVIRONMENT: 'load',
+  });
+  teardown.defer('stop the tenant portal', () => portal.stop());
+  log(`tenant portal up at ${portal.url} after ${((performance.now() - portalStarted) / 1000).toFixed(1)} s`);
+
+  const reports: SuiteReport[] = [];
+  for (const name of options.suites) {
+    const suite = SUITES[name];
+    await suite.prepare?.(database.adminUrl);
+    log(`${name}: ${suite.mix}; ${profile.connections} connections for ${profile.seconds} s`);
+    const sentryBefore = sentry.events.length;
+    const sampler = new PoolSampler(portal.url, Date.now());
+    sampler.start();
+    const drive = await driveSuite({
+      suite,
+      urls: [portal.url],
+      homeowners,
+      connections: profile.connections,
+      seconds: profile.seconds,
+      progressBar: process.stderr.isTTY === true,
+    });
+    await sampler.stop();
+    await new Promise((resolve) => setTimeout(resolve, SENTRY_FLUSH_MS));
+    const poolEvents = sentry.events.slice(sentryBefore).filter((event) => event.tags?.['db.failure']);
+    const report = suiteReport(
+      {
+        suite: name,
+        mix: suite.mix,
+        connections: profile.connections,
+        poolMax: POOL_MAX,
+        sentryPoolEvents: poolEvents.length,
+      },
+      drive,
+      sampler.samples,
+    );
+    reports.push(report);
+    const failures = suiteFailures(report);
+    log(
+      `${name}: ${report.requests} requests, ${report.requestsPerSecond.toFixed(0)} req/s, ` +
+        `p99 ${report.latencyMs.p99.toFixed(0)} ms — ${failures.length ? `FAILED: ${failures.join(', ')}` : 'ok'}`,
+    );
+    for (const sample of report.failureSamples) log(`  ${sample}`);
+  }
+
+  const passed = reports.every((report) => suiteFailures(report).length === 0);
+  const run: RunReport = {
+    date: date.toISOString(),
+    command: options.command,
+    profile: profile.name,
+    machine: machineFacts(),
+    database: { server: database.server, version: database.serverVersion },
+    portalEnv,
+    durationSeconds: (performance.now() - began) / 1000,
+    suites: reports,
+    passed,
+  };
+  console.log(
+    `\n## pnpm load — profile ${profile.name} (pool max ${POOL_MAX})\n\n${summaryTable(reports)}\n`,
+  );
+  const files = writeReports(run);
+  console.log(`report: ${path.relative(process.cwd(), files.html)}`);
+  console.log(`JSON:   ${path.relative(process.cwd(), files.json)}`);
+  if (!passed) {
+    const output = portal.output().trim().split('\n').slice(-15).join('\n');
+    console.error(`\n[load] FAILED. Last lines of the portal's output:\n${output}`);
+  }
+  return passed;
+}
+
+let exitCode = 0;
+const teardown = new Teardown();
+try {
+  const options = parseLoadOptions(process.argv.slice(2));
+  teardown.exitOnSignals();
+  exitCode = (await main(options, teardown)) ? 0 : 1;
+} catch (error) {
+  if (error instanceof UsageError) {
+    (error.exitCode === 0 ? console.log : console.error)(error.message);
+    exitCode = error.exitCode;
+  } else if (teardown.interruptedWith === undefined) {
+    console.error(
+      `[load] failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+    );
+    exitCode = 1;
+  }
+} finally {
+  await teardown.run();
+}
+// Explicitly: nothing left running may keep the process alive or decide its exit code.
+process.exit(teardown.interruptedWith ?? exitCode);
