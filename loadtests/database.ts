@@ -24,6 +24,8 @@ export interface LoadDatabase {
   appUrl: string;
   server: 'embedded' | 'DATABASE_URL';
   serverVersion: string;
+  /** The server's `max_connections`. */
+  maxConnections: number;
 }
 
 /**
@@ -36,6 +38,8 @@ const LOAD_APP_PASSWORD = 'openhouse_load_app';
 export async function startLoadDatabase(
   teardown: Teardown,
   log: (line: string) => void,
+  /** For an embedded server: its `max_connections` (Postgres' default of 100 otherwise). */
+  maxConnections?: number,
 ): Promise<LoadDatabase> {
   let serverUrl = process.env.DATABASE_URL;
   const server = serverUrl ? 'DATABASE_URL' : 'embedded';
@@ -44,7 +48,11 @@ export async function startLoadDatabase(
     teardown.defer('remove the temp directory', () => rmSync(dataRoot, { recursive: true, force: true }));
     process.on('exit', () => rmSync(dataRoot, { recursive: true, force: true }));
     log(`starting an embedded Postgres in ${dataRoot}`);
-    const embedded = await startEmbeddedPostgres({ dataDir: path.join(dataRoot, 'pg'), persistent: false });
+    const embedded = await startEmbeddedPostgres({
+      dataDir: path.join(dataRoot, 'pg'),
+      persistent: false,
+      postgresFlags: maxConnections ? ['-c', `max_connections=${maxConnections}`] : [],
+    });
     teardown.defer('stop the embedded Postgres', () => embedded.stop());
     serverUrl = embedded.adminUrl;
   }
@@ -62,12 +70,17 @@ export async function startLoadDatabase(
   log(`migrating and seeding ${name}`);
   await migrate({ adminUrl, appUrl });
   await seed(adminUrl);
-  const serverVersion = await withAdminClient(adminUrl, async (client) => {
+  const facts = await withAdminClient(adminUrl, async (client) => {
     await client.query('analyze');
-    const { rows } = await client.query<{ v: string }>(`select current_setting('server_version') as v`);
-    return rows[0]!.v;
+    const { rows } = await client.query<{ version: string; max: number }>(
+      `select current_setting('server_version') as version, current_setting('max_connections')::int as max`,
+    );
+    return rows[0]!;
   });
-  return { adminUrl, appUrl, server, serverVersion };
+  if (maxConnections && facts.max !== maxConnections) {
+    log(`note: the server's max_connections is ${facts.max} (DATABASE_URL), not ${maxConnections}`);
+  }
+  return { adminUrl, appUrl, server, serverVersion: facts.version, maxConnections: facts.max };
 }
 
 /** Every seeded homeowner back to "not onboarded", their invite codes unused again. */

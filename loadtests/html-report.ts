@@ -124,7 +124,8 @@ td:first-child,th:first-child{text-align:left}figure{display:inline-block;margin
 <p><code>${escapeHtml(report.command)}</code> — profile <b>${escapeHtml(report.profile)}</b>, ${escapeHtml(report.date)},
 ${report.durationSeconds.toFixed(0)} s in all.<br>
 Machine: ${m.cpus} × ${escapeHtml(m.cpuModel)}, ${m.memoryGb} GB, Node ${escapeHtml(m.node)}, ${escapeHtml(m.platform)}.
-Database: ${escapeHtml(report.database.server)} Postgres ${escapeHtml(report.database.version)}. Portal env: <code>${escapeHtml(env)}</code></p>
+Topology: ${escapeHtml(report.topology)}.<br>
+Database: ${escapeHtml(report.database.server)} Postgres ${escapeHtml(report.database.version)}, max_connections ${report.database.maxConnections}. Portal env: <code>${escapeHtml(env)}</code></p>
 <table><tr><th>suite</th><th>conns</th><th>requests</th><th>req/s</th><th>p50 ms</th><th>p95 ms</th><th>p99 ms</th><th>non-2xx</th>
 <th>conn err</th><th>timeouts</th><th>bad shape</th><th>pool peak in-use</th><th>pool peak waiting</th><th>Sentry pool events</th></tr>
 ${summaryRows(report)}</table>

@@ -1,5 +1,7 @@
+import type { TopologyName } from './topology';
+
 /**
- * `pnpm load [--profile smoke|default|peak] [--suite chat|onboarding|rag]…`. A profile fixes the
+ * `pnpm load [--profile smoke|default|peak] [--topology direct|pgbouncer] [--suite …]…`. A profile fixes the
  * concurrency, the duration per suite and the pool settings the portal is started with.
  */
 
@@ -34,6 +36,7 @@ export type SuiteName = (typeof SUITE_NAMES)[number];
 
 export interface LoadOptions {
   profile: Profile;
+  topology: TopologyName;
   suites: SuiteName[];
   command: string;
 }
@@ -47,11 +50,14 @@ export class UsageError extends Error {
   }
 }
 
-const USAGE = `usage: pnpm load [--profile smoke|default|peak] [--suite chat|onboarding|rag]...
+const USAGE = `usage: pnpm load [--profile smoke|default|peak] [--topology direct|pgbouncer] [--suite chat|onboarding|rag]...
 
   --profile smoke    ${describe(PROFILES.smoke)} (CI)
   --profile default  ${describe(PROFILES.default)}
   --profile peak     ${describe(PROFILES.peak)}
+  --topology direct     one tenant portal straight to Postgres (default)
+  --topology pgbouncer  three tenant portals (DB_POOL_MAX=10 each) through PgBouncer in
+                        transaction mode to a Postgres with max_connections=25
   --suite NAME       run only this suite (repeatable); all three by default
 
 DATABASE_URL (a superuser URL) runs against that server in a database of the run's own;
@@ -63,6 +69,7 @@ function describe(profile: Profile): string {
 
 export function parseLoadOptions(args: string[]): LoadOptions {
   let profile = PROFILES.default;
+  let topology: TopologyName = 'direct';
   const suites: SuiteName[] = [];
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
@@ -81,7 +88,12 @@ export function parseLoadOptions(args: string[]): LoadOptions {
       const name = value();
       if (!SUITE_NAMES.includes(name as SuiteName)) throw new UsageError(`unknown suite ${name}\n\n${USAGE}`);
       suites.push(name as SuiteName);
-    } else if (arg === '--topology' || arg === '--chaos') {
+    } else if (arg === '--topology') {
+      const name = value();
+      if (name !== 'direct' && name !== 'pgbouncer')
+        throw new UsageError(`unknown topology ${name}\n\n${USAGE}`);
+      topology = name;
+    } else if (arg === '--chaos') {
       throw new UsageError(`${arg} is not implemented yet (see docs/PHASE_20.1_DB_POOLING.md)`);
     } else {
       throw new UsageError(`unknown argument ${arg}\n\n${USAGE}`);
@@ -89,6 +101,7 @@ export function parseLoadOptions(args: string[]): LoadOptions {
   }
   return {
     profile,
+    topology,
     suites: suites.length ? suites : [...SUITE_NAMES],
     command: ['pnpm load', ...args.filter((arg) => arg !== '--')].join(' '),
   };

@@ -1,7 +1,8 @@
 /**
- * Samples the portal's pool counters from `GET /api/health` every ~200 ms while a suite runs:
- * in use (`total - idle`) and waiting. One request at a time per portal, so the sampler never
- * piles up requests of its own when the portal is slow.
+ * Samples the portals' pool counters from `GET /api/health` every ~200 ms while a suite runs:
+ * in use (`total - idle`) and waiting, summed over the portals (one, or three behind PgBouncer).
+ * One round of requests at a time, so the sampler never piles up requests of its own when the
+ * portals are slow.
  */
 
 export interface PoolSample {
@@ -27,7 +28,7 @@ export class PoolSampler {
   private loop: Promise<void> | undefined;
 
   constructor(
-    private readonly portalUrl: string,
+    private readonly portalUrls: string[],
     private readonly startedAt: number,
   ) {}
 
@@ -45,34 +46,36 @@ export class PoolSampler {
 
   private async sample(): Promise<PoolSample> {
     const t = Date.now() - this.startedAt;
+    const each = await Promise.all(this.portalUrls.map((url) => this.sampleOne(url)));
+    return {
+      t,
+      inUse: each.reduce((sum, one) => sum + one.inUse, 0),
+      waiting: each.reduce((sum, one) => sum + one.waiting, 0),
+      total: each.reduce((sum, one) => sum + one.total, 0),
+      healthy: each.every((one) => one.healthy),
+    };
+  }
+
+  private async sampleOne(portalUrl: string): Promise<Omit<PoolSample, 't'>> {
     try {
-      const response = await fetch(`${this.portalUrl}/api/health`, {
+      const response = await fetch(`${portalUrl}/api/health`, {
         signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
       });
       const body = (await response.json()) as HealthBody;
       const pool = body.pool ?? { total: 0, idle: 0, waiting: 0 };
       return {
-        t,
         inUse: pool.total - pool.idle,
         waiting: pool.waiting,
         total: pool.total,
         healthy: response.ok,
       };
     } catch {
-      return { t, inUse: 0, waiting: 0, total: 0, healthy: false };
+      return { inUse: 0, waiting: 0, total: 0, healthy: false };
     }
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
     await this.loop;
-  }
-
-  get peakInUse(): number {
-    return Math.max(0, ...this.samples.map((sample) => sample.inUse));
-  }
-
-  get peakWaiting(): number {
-    return Math.max(0, ...this.samples.map((sample) => sample.waiting));
   }
 }

@@ -36,8 +36,9 @@ export interface RunReport {
   date: string;
   command: string;
   profile: string;
+  topology: string;
   machine: { cpus: number; cpuModel: string; memoryGb: number; node: string; platform: string };
-  database: { server: string; version: string };
+  database: { server: string; version: string; maxConnections: number };
   portalEnv: Record<string, string>;
   durationSeconds: number;
   suites: SuiteReport[];
@@ -133,7 +134,8 @@ export function writeReports(report: RunReport): { json: string; html: string } 
   const dir = path.join(import.meta.dirname, 'reports');
   mkdirSync(dir, { recursive: true });
   const stamp = report.date.replace(/[:.]/g, '-');
-  const base = path.join(dir, `${stamp}-${report.profile}`);
+  const topology = report.topology.includes('PgBouncer') ? '-pgbouncer' : '';
+  const base = path.join(dir, `${stamp}-${report.profile}${topology}`);
   writeFileSync(`${base}.json`, `${JSON.stringify(report, null, 2)}\n`);
   writeFileSync(`${base}.html`, renderHtmlReport(report));
   return { json: `${base}.json`, html: `${base}.html` };

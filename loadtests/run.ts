@@ -1,7 +1,6 @@
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 
-import { startPortal, type NextServer } from '../test/support/next-server';
 import { startSentryReceiver } from '../test/support/sentry-receiver';
 import { startLoadDatabase } from './database';
 import { driveSuite } from './drive';
@@ -22,6 +21,7 @@ import {
 } from './report';
 import type { LoadSuite } from './suite';
 import { Teardown } from './teardown';
+import { PGBOUNCER_MAX_CONNECTIONS, startTopology } from './topology';
 
 /**
  * `pnpm load`: a fresh migrated, seeded database; the tenant portal in production mode
@@ -46,7 +46,11 @@ async function main(options: LoadOptions, teardown: Teardown): Promise<boolean> 
   const date = new Date();
   const began = performance.now();
   const { profile } = options;
-  const database = await startLoadDatabase(teardown, log);
+  const database = await startLoadDatabase(
+    teardown,
+    log,
+    options.topology === 'pgbouncer' ? PGBOUNCER_MAX_CONNECTIONS : undefined,
+  );
   const homeowners = await loadHomeowners();
   const tenants = new Set(homeowners.map((homeowner) => homeowner.user.tenantId)).size;
   log(`${homeowners.length} homeowner tokens minted across ${tenants} tenants`);
@@ -60,16 +64,21 @@ async function main(options: LoadOptions, teardown: Teardown): Promise<boolean> 
     ...profile.portalEnv,
   };
   log('starting the tenant portal (next build into apps/tenant-portal/.next-e2e first when sources changed)');
-  const portalStarted = performance.now();
-  const portal: NextServer = await startPortal('tenant-portal', {
-    ...portalEnv,
-    DATABASE_URL: database.appUrl,
-    AUTH_JWT_SECRET: LOAD_JWT_SECRET,
-    SENTRY_DSN: sentry.dsn,
-    SENTRY_ENVIRONMENT: 'load',
+  const topology = await startTopology({
+    name: options.topology,
+    database,
+    portalEnv: {
+      ...portalEnv,
+      AUTH_JWT_SECRET: LOAD_JWT_SECRET,
+      SENTRY_DSN: sentry.dsn,
+      SENTRY_ENVIRONMENT: 'load',
+    },
+    poolMax: POOL_MAX,
+    teardown,
+    log,
   });
-  teardown.defer('stop the tenant portal', () => portal.stop());
-  log(`tenant portal up at ${portal.url} after ${((performance.now() - portalStarted) / 1000).toFixed(1)} s`);
+  const portalUrls = topology.portals.map((portal) => portal.url);
+  log(topology.description);
 
   const reports: SuiteReport[] = [];
   for (const name of options.suites) {
@@ -77,11 +86,11 @@ async function main(options: LoadOptions, teardown: Teardown): Promise<boolean> 
     await suite.prepare?.(database.adminUrl);
     log(`${name}: ${suite.mix}; ${profile.connections} connections for ${profile.seconds} s`);
     const sentryBefore = sentry.events.length;
-    const sampler = new PoolSampler(portal.url, Date.now());
+    const sampler = new PoolSampler(portalUrls, Date.now());
     sampler.start();
     const drive = await driveSuite({
       suite,
-      urls: [portal.url],
+      urls: portalUrls,
       homeowners,
       connections: profile.connections,
       seconds: profile.seconds,
@@ -95,7 +104,7 @@ async function main(options: LoadOptions, teardown: Teardown): Promise<boolean> 
         suite: name,
         mix: suite.mix,
         connections: profile.connections,
-        poolMax: POOL_MAX,
+        poolMax: topology.poolMax,
         sentryPoolEvents: poolEvents.length,
       },
       drive,
@@ -115,22 +124,29 @@ async function main(options: LoadOptions, teardown: Teardown): Promise<boolean> 
     date: date.toISOString(),
     command: options.command,
     profile: profile.name,
+    topology: topology.description,
     machine: machineFacts(),
-    database: { server: database.server, version: database.serverVersion },
+    database: {
+      server: database.server,
+      version: database.serverVersion,
+      maxConnections: database.maxConnections,
+    },
     portalEnv,
     durationSeconds: (performance.now() - began) / 1000,
     suites: reports,
     passed,
   };
   console.log(
-    `\n## pnpm load — profile ${profile.name} (pool max ${POOL_MAX})\n\n${summaryTable(reports)}\n`,
+    `\n## pnpm load — profile ${profile.name}; ${topology.description}\n\n${summaryTable(reports)}\n`,
   );
   const files = writeReports(run);
   console.log(`report: ${path.relative(process.cwd(), files.html)}`);
   console.log(`JSON:   ${path.relative(process.cwd(), files.json)}`);
   if (!passed) {
-    const output = portal.output().trim().split('\n').slice(-15).join('\n');
-    console.error(`\n[load] FAILED. Last lines of the portal's output:\n${output}`);
+    for (const portal of topology.portals) {
+      const output = portal.output().trim().split('\n').slice(-15).join('\n');
+      console.error(`\n[load] FAILED. Last lines of ${portal.url}'s output:\n${output}`);
+    }
   }
   return passed;
 }
