@@ -26,6 +26,10 @@ export interface LoadDatabase {
   serverVersion: string;
   /** The server's `max_connections`. */
   maxConnections: number;
+  /** The app role's name: whose backends a chaos run terminates. */
+  appRole: string;
+  /** Stops and starts the embedded server (chaos runs); absent with DATABASE_URL. */
+  restart?: () => Promise<void>;
 }
 
 /**
@@ -42,6 +46,7 @@ export async function startLoadDatabase(
   maxConnections?: number,
 ): Promise<LoadDatabase> {
   let serverUrl = process.env.DATABASE_URL;
+  let restart: LoadDatabase['restart'];
   const server = serverUrl ? 'DATABASE_URL' : 'embedded';
   if (!serverUrl) {
     const dataRoot = mkdtempSync(path.join(tmpdir(), 'openhouse-load-'));
@@ -50,10 +55,15 @@ export async function startLoadDatabase(
     log(`starting an embedded Postgres in ${dataRoot}`);
     const embedded = await startEmbeddedPostgres({
       dataDir: path.join(dataRoot, 'pg'),
-      persistent: false,
+      // Persistent so that a chaos run can stop and start it; the temp directory goes anyway.
+      persistent: true,
       postgresFlags: maxConnections ? ['-c', `max_connections=${maxConnections}`] : [],
     });
     teardown.defer('stop the embedded Postgres', () => embedded.stop());
+    restart = async () => {
+      await embedded.stop();
+      await embedded.start();
+    };
     serverUrl = embedded.adminUrl;
   }
 
@@ -80,7 +90,15 @@ export async function startLoadDatabase(
   if (maxConnections && facts.max !== maxConnections) {
     log(`note: the server's max_connections is ${facts.max} (DATABASE_URL), not ${maxConnections}`);
   }
-  return { adminUrl, appUrl, server, serverVersion: facts.version, maxConnections: facts.max };
+  return {
+    adminUrl,
+    appUrl,
+    server,
+    serverVersion: facts.version,
+    maxConnections: facts.max,
+    appRole: LOAD_APP_ROLE,
+    restart,
+  };
 }
 
 /** Every seeded homeowner back to "not onboarded", their invite codes unused again. */

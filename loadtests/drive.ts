@@ -21,6 +21,8 @@ export interface DriveResult {
   byProcedure: Record<string, number>;
   /** [ms since start, latency ms] for every response. */
   responses: [number, number][];
+  /** [ms since start, 2xx] for every response and connection error: failures over time (chaos). */
+  outcomes: [number, boolean][];
 }
 
 interface ConnectionContext {
@@ -42,6 +44,8 @@ const REQUESTS_PER_SESSION = 20_000;
 const REQUEST_TIMEOUT_SECONDS = 30;
 
 export async function driveSuite<State>(options: {
+  /** Called once autocannon has started, with the time it started (for fault injection). */
+  onStart?: (startedAt: number) => void;
   suite: LoadSuite<State>;
   urls: string[];
   homeowners: LoadHomeowner[];
@@ -58,6 +62,7 @@ export async function driveSuite<State>(options: {
   let connectionsSeen = 0;
   const byProcedure: Record<string, number> = {};
   const responses: [number, number][] = [];
+  const outcomes: [number, boolean][] = [];
   let startedAt = Date.now();
 
   const sessionRequest: autocannon.Request = {
@@ -118,15 +123,23 @@ export async function driveSuite<State>(options: {
     },
     (error, result) => finish(error, result),
   );
-  instance.on('start', () => (startedAt = Date.now()));
+  instance.on('start', () => {
+    startedAt = Date.now();
+    options.onStart?.(startedAt);
+  });
   // autocannon emits (client, status, bytes, latency); its type declaration omits the client.
   (instance as unknown as NodeJS.EventEmitter).on(
     'response',
-    (_client: unknown, _status: number, _bytes: number, latency: number) => {
-      responses.push([Date.now() - startedAt, latency]);
+    (_client: unknown, status: number, _bytes: number, latency: number) => {
+      const t = Date.now() - startedAt;
+      responses.push([t, latency]);
+      outcomes.push([t, status >= 200 && status < 300]);
     },
   );
-  instance.on('reqError', (error: Error) => noteFailure(`connection error: ${error.message}`));
+  instance.on('reqError', (error: Error) => {
+    outcomes.push([Date.now() - startedAt, false]);
+    noteFailure(`connection error: ${error.message}`);
+  });
   autocannon.track(instance, {
     renderProgressBar: options.progressBar,
     renderResultsTable: false,
@@ -145,5 +158,6 @@ export async function driveSuite<State>(options: {
     failureSamples: [...failures],
     byProcedure,
     responses,
+    outcomes,
   };
 }

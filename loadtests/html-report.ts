@@ -90,7 +90,15 @@ function suiteSection(suite: SuiteReport): string {
   const failures = suite.failureSamples.length
     ? `<p>First failures:</p><ul>${suite.failureSamples.map((f) => `<li><code>${escapeHtml(f)}</code></li>`).join('')}</ul>`
     : '';
-  return `<section><h2>${escapeHtml(suite.suite)}</h2>
+  const chaos = suite.chaos
+    ? `<p>Chaos: failures per phase (a phase starts when its fault starts).</p><table><tr><th>phase</th><th>window</th><th>responses</th><th>failed</th><th>last failure after the fault ended</th></tr>${suite.chaos.phases
+        .map(
+          (p) =>
+            `<tr><td>${escapeHtml(p.phase)}</td><td>${(p.from / 1000).toFixed(1)}–${(p.to / 1000).toFixed(1)} s</td><td>${p.responses}</td><td>${p.failures}</td><td>${p.recoveryMs === null ? '—' : `${p.recoveryMs} ms`}</td></tr>`,
+        )
+        .join('')}</table>`
+    : '';
+  return `<section><h2>${escapeHtml(suite.suite)}</h2>${chaos}
 <p>${escapeHtml(suite.mix)} — ${suite.connections} connections, ${suite.durationSeconds.toFixed(0)} s. Calls sent: ${calls}.</p>
 ${failures}<div class="charts">${latencyOverTime}${throughput}${percentiles}${pool}</div></section>`;
 }

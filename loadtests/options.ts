@@ -37,6 +37,7 @@ export type SuiteName = (typeof SUITE_NAMES)[number];
 export interface LoadOptions {
   profile: Profile;
   topology: TopologyName;
+  chaos: boolean;
   suites: SuiteName[];
   command: string;
 }
@@ -58,6 +59,8 @@ const USAGE = `usage: pnpm load [--profile smoke|default|peak] [--topology direc
   --topology direct     one tenant portal straight to Postgres (default)
   --topology pgbouncer  three tenant portals (DB_POOL_MAX=10 each) through PgBouncer in
                         transaction mode to a Postgres with max_connections=25
+  --chaos            during each suite: terminate the app's backends twice, restart Postgres
+                     once (embedded only); passes when requests succeed again within 2 s
   --suite NAME       run only this suite (repeatable); all three by default
 
 DATABASE_URL (a superuser URL) runs against that server in a database of the run's own;
@@ -70,6 +73,7 @@ function describe(profile: Profile): string {
 export function parseLoadOptions(args: string[]): LoadOptions {
   let profile = PROFILES.default;
   let topology: TopologyName = 'direct';
+  let chaos = false;
   const suites: SuiteName[] = [];
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
@@ -94,7 +98,7 @@ export function parseLoadOptions(args: string[]): LoadOptions {
         throw new UsageError(`unknown topology ${name}\n\n${USAGE}`);
       topology = name;
     } else if (arg === '--chaos') {
-      throw new UsageError(`${arg} is not implemented yet (see docs/PHASE_20.1_DB_POOLING.md)`);
+      chaos = true;
     } else {
       throw new UsageError(`unknown argument ${arg}\n\n${USAGE}`);
     }
@@ -102,6 +106,7 @@ export function parseLoadOptions(args: string[]): LoadOptions {
   return {
     profile,
     topology,
+    chaos,
     suites: suites.length ? suites : [...SUITE_NAMES],
     command: ['pnpm load', ...args.filter((arg) => arg !== '--')].join(' '),
   };

@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
+import type { Fault, PhaseReport } from './chaos';
 import type { DriveResult } from './drive';
 import { renderHtmlReport } from './html-report';
 import type { PoolSample } from './pool-sampler';
@@ -30,6 +31,8 @@ export interface SuiteReport {
   perSecond: SecondPoint[];
   percentiles: [number, number][];
   poolSamples: PoolSample[];
+  /** `--chaos`: the faults injected and the failures per phase between them. */
+  chaos?: { faults: Fault[]; phases: PhaseReport[] };
 }
 
 export interface RunReport {
@@ -70,9 +73,25 @@ export function suiteReport(
   };
 }
 
-/** A suite passes with no connection error, no timeout, no non-2xx, no bad shape, no pool event. */
-export function suiteFailures(report: SuiteReport): string[] {
+/**
+ * A suite passes with no connection error, no timeout, no non-2xx, no bad shape, no pool event.
+ * Under `--chaos` failures are expected right after a fault: it passes when nothing failed before
+ * the first fault, no shape was wrong, and every fault was followed by success within 2 s.
+ */
+export function suiteFailures(report: SuiteReport, recoveryLimitMs = 2_000): string[] {
   const failures: string[] = [];
+  if (report.chaos) {
+    if (report.requests === 0) failures.push('no request completed');
+    if (report.shapeErrors) failures.push(`${report.shapeErrors} wrong shapes`);
+    for (const phase of report.chaos.phases) {
+      if (phase.recoveryMs === null && phase.failures)
+        failures.push(`${phase.failures} failures ${phase.phase}`);
+      if (phase.recoveryMs !== null && phase.recoveryMs > recoveryLimitMs) {
+        failures.push(`failures until ${phase.recoveryMs} ms ${phase.phase}`);
+      }
+    }
+    return failures;
+  }
   if (report.requests === 0) failures.push('no request completed');
   if (report.connectionErrors) failures.push(`${report.connectionErrors} connection errors`);
   if (report.timeouts) failures.push(`${report.timeouts} timeouts`);
@@ -129,13 +148,28 @@ export function summaryTable(suites: SuiteReport[]): string {
   return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
 }
 
+export function chaosTable(suites: SuiteReport[]): string {
+  const rows = suites.flatMap((s) =>
+    (s.chaos?.phases ?? []).map(
+      (p) =>
+        `| ${s.suite} | ${p.phase} | ${(p.from / 1000).toFixed(1)}–${(p.to / 1000).toFixed(1)} s | ${p.responses} | ${p.failures} | ${p.recoveryMs === null ? '—' : `${p.recoveryMs} ms`} |`,
+    ),
+  );
+  return [
+    '| suite | phase | window | responses | failed | last failure after the fault ended |',
+    '| --- | --- | --- | --- | --- | --- |',
+    ...rows,
+  ].join('\n');
+}
+
 /** Writes `<stamp>-<profile>.json` and `.html` under loadtests/reports/; returns their paths. */
 export function writeReports(report: RunReport): { json: string; html: string } {
   const dir = path.join(import.meta.dirname, 'reports');
   mkdirSync(dir, { recursive: true });
   const stamp = report.date.replace(/[:.]/g, '-');
   const topology = report.topology.includes('PgBouncer') ? '-pgbouncer' : '';
-  const base = path.join(dir, `${stamp}-${report.profile}${topology}`);
+  const chaos = report.suites.some((suite) => suite.chaos) ? '-chaos' : '';
+  const base = path.join(dir, `${stamp}-${report.profile}${topology}${chaos}`);
   writeFileSync(`${base}.json`, `${JSON.stringify(report, null, 2)}\n`);
   writeFileSync(`${base}.html`, renderHtmlReport(report));
   return { json: `${base}.json`, html: `${base}.html` };

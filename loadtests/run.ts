@@ -2,6 +2,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 
 import { startSentryReceiver } from '../test/support/sentry-receiver';
+import { injectFaults, phases, RECOVERY_LIMIT_MS, type Fault } from './chaos';
 import { startLoadDatabase } from './database';
 import { driveSuite } from './drive';
 import { loadHomeowners, LOAD_JWT_SECRET } from './homeowners';
@@ -11,6 +12,7 @@ import { ragSuite } from './loadtest-rag';
 import { parseLoadOptions, POOL_MAX, UsageError, type LoadOptions, type SuiteName } from './options';
 import { PoolSampler } from './pool-sampler';
 import {
+  chaosTable,
   machineFacts,
   suiteFailures,
   suiteReport,
@@ -46,6 +48,11 @@ async function main(options: LoadOptions, teardown: Teardown): Promise<boolean> 
   const date = new Date();
   const began = performance.now();
   const { profile } = options;
+  if (options.chaos && (options.topology !== 'direct' || process.env.DATABASE_URL)) {
+    throw new UsageError(
+      '--chaos restarts the embedded Postgres: use it without DATABASE_URL and --topology',
+    );
+  }
   const database = await startLoadDatabase(
     teardown,
     log,
@@ -88,7 +95,11 @@ async function main(options: LoadOptions, teardown: Teardown): Promise<boolean> 
     const sentryBefore = sentry.events.length;
     const sampler = new PoolSampler(portalUrls, Date.now());
     sampler.start();
+    let chaos: Promise<Fault[]> | undefined;
     const drive = await driveSuite({
+      onStart: options.chaos
+        ? (startedAt) => (chaos = injectFaults(database, profile.seconds, startedAt, log))
+        : undefined,
       suite,
       urls: portalUrls,
       homeowners,
@@ -110,8 +121,12 @@ async function main(options: LoadOptions, teardown: Teardown): Promise<boolean> 
       drive,
       sampler.samples,
     );
+    if (chaos) {
+      const faults = await chaos;
+      report.chaos = { faults, phases: phases(faults, drive.outcomes, drive.durationSeconds * 1000) };
+    }
     reports.push(report);
-    const failures = suiteFailures(report);
+    const failures = suiteFailures(report, RECOVERY_LIMIT_MS);
     log(
       `${name}: ${report.requests} requests, ${report.requestsPerSecond.toFixed(0)} req/s, ` +
         `p99 ${report.latencyMs.p99.toFixed(0)} ms — ${failures.length ? `FAILED: ${failures.join(', ')}` : 'ok'}`,
@@ -119,7 +134,7 @@ async function main(options: LoadOptions, teardown: Teardown): Promise<boolean> 
     for (const sample of report.failureSamples) log(`  ${sample}`);
   }
 
-  const passed = reports.every((report) => suiteFailures(report).length === 0);
+  const passed = reports.every((report) => suiteFailures(report, RECOVERY_LIMIT_MS).length === 0);
   const run: RunReport = {
     date: date.toISOString(),
     command: options.command,
@@ -139,6 +154,7 @@ async function main(options: LoadOptions, teardown: Teardown): Promise<boolean> 
   console.log(
     `\n## pnpm load — profile ${profile.name}; ${topology.description}\n\n${summaryTable(reports)}\n`,
   );
+  if (options.chaos) console.log(`### --chaos: failures per phase\n\n${chaosTable(reports)}\n`);
   const files = writeReports(run);
   console.log(`report: ${path.relative(process.cwd(), files.html)}`);
   console.log(`JSON:   ${path.relative(process.cwd(), files.json)}`);
