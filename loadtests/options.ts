@@ -51,7 +51,8 @@ export class UsageError extends Error {
   }
 }
 
-const USAGE = `usage: pnpm load [--profile smoke|default|peak] [--topology direct|pgbouncer] [--suite chat|onboarding|rag]...
+const USAGE = `usage: pnpm load [--profile smoke|default|peak] [--topology direct|pgbouncer] [--chaos]
+                 [--suite chat|onboarding|rag]...
 
   --profile smoke    ${describe(PROFILES.smoke)} (CI)
   --profile default  ${describe(PROFILES.default)}
@@ -102,6 +103,11 @@ export function parseLoadOptions(args: string[]): LoadOptions {
     } else {
       throw new UsageError(`unknown argument ${arg}\n\n${USAGE}`);
     }
+  }
+  if (chaos && (topology !== 'direct' || process.env.DATABASE_URL)) {
+    throw new UsageError(
+      '--chaos restarts the embedded Postgres: use it without DATABASE_URL and --topology',
+    );
   }
   return {
     profile,

@@ -48,11 +48,6 @@ async function main(options: LoadOptions, teardown: Teardown): Promise<boolean> 
   const date = new Date();
   const began = performance.now();
   const { profile } = options;
-  if (options.chaos && (options.topology !== 'direct' || process.env.DATABASE_URL)) {
-    throw new UsageError(
-      '--chaos restarts the embedded Postgres: use it without DATABASE_URL and --topology',
-    );
-  }
   const database = await startLoadDatabase(
     teardown,
     log,
