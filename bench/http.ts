@@ -1,0 +1,180 @@
+import { Agent, request } from 'node:http';
+import { performance } from 'node:perf_hooks';
+
+import { appRouter, createCallerFactory, createContext } from '@openhouse/api';
+import { createVerifier, loadAuthEnv } from '@openhouse/auth';
+import { mintDevToken } from '@openhouse/auth/dev-token';
+
+import { startPortal } from '../test/support/next-server';
+import type { Teardown } from './cleanup';
+import { closedLoop, type CellResult } from './measure';
+import { POOL_MAX, POOL_MIN } from './options';
+import { checkRows, NOTICE_LIMIT, type BenchHomeowner } from './workload';
+import { appDatabase } from './ways/with-rls';
+
+/**
+ * The cost of the HTTP path: `GET /api/trpc/noticeboard.list?input={"limit":20}` against a
+ * production build of the tenant portal (Next.js route handler → tRPC fetch adapter → context →
+ * withRls), versus the same procedure called in this process through `createCallerFactory` with
+ * the real context (token verification included). Both on their own pool of the same size.
+ */
+
+export interface HttpComparison {
+  concurrency: number;
+  inProcess: CellResult;
+  http: CellResult;
+}
+
+export interface HttpResult {
+  /** How long it took to build (if needed) and start `next start`. */
+  startupSeconds: number;
+  cells: HttpComparison[];
+}
+
+/** A fixed, bench-only HS256 secret (≥ 32 bytes, as the env requires). */
+const BENCH_JWT_SECRET = 'openhouse-bench-secret-0123456789abcdef';
+const PROCEDURE_PATH = `/api/trpc/noticeboard.list?input=${encodeURIComponent(JSON.stringify({ limit: NOTICE_LIMIT }))}`;
+
+interface ListResponse {
+  items: { id: string }[];
+}
+
+export async function measureHttpOverhead(options: {
+  appUrl: string;
+  homeowners: BenchHomeowner[];
+  concurrencies: number[];
+  seconds: number;
+  warmupSeconds: number;
+  teardown: Teardown;
+  log: (line: string) => void;
+}): Promise<HttpResult> {
+  const { appUrl, homeowners, teardown, log } = options;
+  const tokens = await Promise.all(
+    homeowners.map(({ user }) => mintDevToken(user, { secret: BENCH_JWT_SECRET, expiresIn: '2h' })),
+  );
+
+  log('starting the tenant portal (next build into apps/tenant-portal/.next-e2e first when sources changed)');
+  const startedAt = performance.now();
+  const portal = await startPortal('tenant-portal', {
+    DATABASE_URL: appUrl,
+    AUTH_JWT_SECRET: BENCH_JWT_SECRET,
+    DB_POOL_MAX: String(POOL_MAX),
+    DB_POOL_MIN: String(POOL_MIN),
+  });
+  const stopPortal = teardown.defer('stop the tenant portal', () => portal.stop());
+  const startupSeconds = (performance.now() - startedAt) / 1000;
+  log(`tenant portal up at ${portal.url} after ${startupSeconds.toFixed(1)} s`);
+
+  const client = new KeepAliveClient(Math.max(...options.concurrencies));
+  const overHttp = (index: number) => client.getJson(portal.url + PROCEDURE_PATH, tokens[index]!);
+
+  const database = appDatabase(appUrl, 'bench-http-in-process');
+  const closeDatabase = teardown.defer('close the in-process pool', () => database.close());
+  const verifyToken = createVerifier(loadAuthEnv({ AUTH_JWT_SECRET: BENCH_JWT_SECRET }));
+  const createCaller = createCallerFactory(appRouter);
+  const inProcess = async (index: number): Promise<ListResponse> => {
+    const headers = new Headers({ authorization: `Bearer ${tokens[index]}` });
+    const caller = createCaller(await createContext({ headers, database, verifyToken }));
+    return caller.noticeboard.list({ limit: NOTICE_LIMIT });
+  };
+
+  try {
+    // Both paths must answer each homeowner with their 20 newest notices before anything is timed.
+    for (const [index, homeowner] of homeowners.entries()) {
+      checkRows('HTTP', homeowner, (await overHttp(index)).items);
+      checkRows('in-process', homeowner, (await inProcess(index)).items);
+    }
+
+    const loop =
+      (call: (index: number) => Promise<ListResponse>) => async (caller: number, iteration: number) => {
+        const { items } = await call((caller + iteration) % homeowners.length);
+        if (items.length !== NOTICE_LIMIT)
+          throw new Error(`bench: ${items.length} notices instead of ${NOTICE_LIMIT}`);
+      };
+    const cells: HttpComparison[] = [];
+    for (const concurrency of options.concurrencies) {
+      const cell = {} as HttpComparison;
+      cell.concurrency = concurrency;
+      for (const [key, call] of [
+        ['inProcess', inProcess],
+        ['http', overHttp],
+      ] as const) {
+        client.reset(); // no sockets left idle since the last HTTP run (see KeepAliveClient)
+        await closedLoop(concurrency, options.warmupSeconds, loop(call));
+        cell[key] = await closedLoop(concurrency, options.seconds, loop(call));
+        log(
+          `  ${key === 'http' ? 'HTTP      ' : 'in-process'} ${concurrency} callers: ${cell[key].opsPerSecond.toFixed(0)} ops/s`,
+        );
+      }
+      cells.push(cell);
+    }
+    return { startupSeconds, cells };
+  } catch (error) {
+    // The server's own words are usually the explanation (a crash, a missing variable).
+    const output = portal.output().trim().split('\n').slice(-20).join('\n');
+    throw new Error(`${(error as Error).message}\n--- tenant portal output (last lines) ---\n${output}`, {
+      cause: error,
+    });
+  } finally {
+    client.close();
+    await closeDatabase();
+    await stopPortal();
+  }
+}
+
+/**
+ * GETs over keep-alive connections (node:http, not fetch: it costs less CPU, and the client shares
+ * the machine with the server). The server closes connections idle for 5 s (Node's default
+ * keepAliveTimeout), so the pool of sockets is renewed before each run, and a request that lost
+ * that race on a reused socket is sent once more — the pattern Node's documentation gives.
+ */
+class KeepAliveClient {
+  private agent: Agent;
+
+  constructor(private readonly maxSockets: number) {
+    this.agent = this.newAgent();
+  }
+
+  private newAgent(): Agent {
+    return new Agent({ keepAlive: true, maxSockets: this.maxSockets });
+  }
+
+  reset(): void {
+    this.agent.destroy();
+    this.agent = this.newAgent();
+  }
+
+  close(): void {
+    this.agent.destroy();
+  }
+
+  getJson(url: string, token: string, retry = true): Promise<ListResponse> {
+    return new Promise((resolve, reject) => {
+      const req = request(
+        url,
+        { agent: this.agent, headers: { authorization: `Bearer ${token}` } },
+        (response) => {
+          let body = '';
+          response.setEncoding('utf8');
+          response.on('data', (chunk: string) => (body += chunk));
+          response.on('error', reject);
+          response.on('end', () => {
+            if (response.statusCode !== 200) {
+              reject(new Error(`bench: GET ${url} answered ${response.statusCode}: ${body.slice(0, 300)}`));
+              return;
+            }
+            resolve((JSON.parse(body) as { result: { data: ListResponse } }).result.data);
+          });
+        },
+      );
+      req.on('error', (error: NodeJS.ErrnoException) => {
+        if (retry && req.reusedSocket && error.code === 'ECONNRESET') {
+          resolve(this.getJson(url, token, false));
+        } else {
+          reject(error);
+        }
+      });
+      req.end();
+    });
+  }
+}

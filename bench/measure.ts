@@ -1,0 +1,113 @@
+import { readFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+
+/** One cell of the table: one way at one concurrency. */
+export interface CellResult {
+  concurrency: number;
+  ops: number;
+  seconds: number;
+  opsPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  meanMs: number;
+  /** CPU this process spent per request (µs): the client's share of the cost, when measured here. */
+  clientCpuUsPerOp?: number;
+  /** Share of the machine's CPU time that was busy (all processes), when /proc/stat exists. */
+  machineBusy?: number;
+}
+
+/** A way that could not run here (pgbench not installed): a row that says so instead of a failure. */
+export interface SkippedCell {
+  concurrency: number;
+  skipped: string;
+}
+
+export type Cell = CellResult | SkippedCell;
+
+export const isSkipped = (cell: Cell): cell is SkippedCell => 'skipped' in cell;
+
+/**
+ * A closed loop: `concurrency` callers each send their next request as soon as the previous one
+ * answers, for `seconds`. This is how a server's request handlers load a pool — with 50 callers
+ * and 10 connections, 40 of them wait in the pool's queue, and that wait is part of the latency.
+ * `op(caller, iteration)` must throw on a wrong answer; the first failure stops every caller and
+ * fails the cell, because a benchmark of errors is worthless.
+ */
+export async function closedLoop(
+  concurrency: number,
+  seconds: number,
+  op: (caller: number, iteration: number) => Promise<unknown>,
+): Promise<CellResult> {
+  const latencies: number[] = [];
+  let failure: unknown;
+  const cpuBefore = process.cpuUsage();
+  const machineBefore = machineCpu();
+  const started = performance.now();
+  const deadline = started + seconds * 1000;
+  await Promise.all(
+    Array.from({ length: concurrency }, async (_, caller) => {
+      for (let iteration = 0; failure === undefined && performance.now() < deadline; iteration++) {
+        const begun = performance.now();
+        try {
+          await op(caller, iteration);
+        } catch (error) {
+          failure ??= error;
+          return;
+        }
+        latencies.push(performance.now() - begun);
+      }
+    }),
+  );
+  if (failure !== undefined) throw failure;
+  const elapsedSeconds = (performance.now() - started) / 1000;
+  const cpu = process.cpuUsage(cpuBefore);
+  const machineAfter = machineCpu();
+  return {
+    ...summarise(concurrency, latencies, elapsedSeconds),
+    clientCpuUsPerOp: latencies.length ? (cpu.user + cpu.system) / latencies.length : undefined,
+    machineBusy:
+      machineBefore && machineAfter
+        ? 1 - (machineAfter.idle - machineBefore.idle) / (machineAfter.total - machineBefore.total)
+        : undefined,
+  };
+}
+
+/** Idle and total CPU ticks of the whole machine (Linux); undefined elsewhere. */
+export function machineCpu(): { idle: number; total: number } | undefined {
+  try {
+    const ticks = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+    return { idle: ticks[3]! + (ticks[4] ?? 0), total: ticks.reduce((sum, value) => sum + value, 0) };
+  } catch {
+    return undefined;
+  }
+}
+
+/** ops/s over the whole elapsed time (including the last requests' tails) and latency percentiles. */
+export function summarise(concurrency: number, latenciesMs: ArrayLike<number>, seconds: number): CellResult {
+  const sorted = Float64Array.from(latenciesMs).sort();
+  let total = 0;
+  for (const latency of sorted) total += latency;
+  return {
+    concurrency,
+    ops: sorted.length,
+    seconds,
+    opsPerSecond: sorted.length / seconds,
+    p50Ms: percentile(sorted, 0.5),
+    p99Ms: percentile(sorted, 0.99),
+    meanMs: sorted.length ? total / sorted.length : Number.NaN,
+  };
+}
+
+/** Nearest-rank percentile of an ascending array. */
+export function percentile(sorted: ArrayLike<number>, quantile: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  const rank = Math.min(sorted.length, Math.max(1, Math.ceil(quantile * sorted.length)));
+  return sorted[rank - 1]!;
+}
+
+export function median(values: number[]): number {
+  return percentile(
+    [...values].sort((a, b) => a - b),
+    0.5,
+  );
+}

@@ -1,0 +1,83 @@
+import { parseArgs } from 'node:util';
+
+/** What one `pnpm bench` run measures and for how long. */
+export interface BenchOptions {
+  /** Measured seconds per cell (one way at one concurrency). */
+  seconds: number;
+  /** Unmeasured seconds run before each cell, so pools, plans and caches are warm. */
+  warmupSeconds: number;
+  /** Concurrent callers per cell. */
+  concurrencies: number[];
+  /** Whether to build/start the tenant portal and measure the HTTP path. */
+  http: boolean;
+  /** Fresh pools per variant in the warm-up measurement. */
+  warmupRepeats: number;
+  quick: boolean;
+  /** `pnpm bench …` as typed, for the JSON and the docs. */
+  command: string;
+}
+
+/** The pool size the issue fixes for every pooled way; not read from the environment on purpose. */
+export const POOL_MAX = 10;
+/** `DB_POOL_MIN` for the warm-up measurement. */
+export const POOL_MIN = 2;
+
+const USAGE = `usage: pnpm bench [--quick] [--seconds N] [--no-http | --http]
+  --quick      short smoke run (1 s per cell, no HTTP section unless --http)
+  --seconds N  measured seconds per cell (default 5; whole seconds, pgbench needs them)
+  --no-http    skip the HTTP section (it needs a production build of the tenant portal)
+  --http       run the HTTP section also with --quick
+environment: BENCH_DATABASE_URL  a superuser URL to run against instead of an embedded Postgres`;
+
+export function parseBenchOptions(argv: string[]): BenchOptions {
+  // `pnpm bench -- --quick` passes the `--` through; it is not an option.
+  const args = argv.filter((arg) => arg !== '--');
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args,
+      options: {
+        quick: { type: 'boolean', default: false },
+        seconds: { type: 'string' },
+        http: { type: 'boolean' },
+        'no-http': { type: 'boolean' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+      strict: true,
+    }));
+  } catch (error) {
+    throw new UsageError(`${(error as Error).message}\n${USAGE}`);
+  }
+  if (values.help) throw new UsageError(USAGE, 0);
+
+  const quick = values.quick;
+  let seconds = quick ? 1 : 5;
+  if (values.seconds !== undefined) {
+    if (!/^\d+$/.test(values.seconds) || Number(values.seconds) < 1) {
+      throw new UsageError(`--seconds: expected a whole number of seconds ≥ 1, got "${values.seconds}"`);
+    }
+    seconds = Number(values.seconds);
+  }
+  if (values.http && values['no-http']) throw new UsageError('--http and --no-http exclude each other');
+
+  return {
+    seconds,
+    warmupSeconds: quick ? 0.3 : 1,
+    concurrencies: [1, 10, 50],
+    http: values['no-http'] ? false : (values.http ?? !quick),
+    warmupRepeats: quick ? 5 : 15,
+    quick,
+    command: ['pnpm bench', ...args].join(' '),
+  };
+}
+
+/** A bad command line: printed with the usage, exit code 2 (0 for --help). */
+export class UsageError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode = 2,
+  ) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}

@@ -1,0 +1,256 @@
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+
+import type { BenchDatabase } from './database';
+import type { HttpResult } from './http';
+import { isSkipped, type Cell } from './measure';
+import type { WarmupResult } from './warmup';
+import type { Way, WayKey } from './ways/way';
+
+/** Printing the tables, the ratios against the targets, and writing the JSON. */
+
+export interface WayResult {
+  key: WayKey;
+  name: string;
+  description: string;
+  unsafe?: string;
+  cells: Cell[];
+}
+
+export interface Machine {
+  cpuModel: string;
+  cores: number;
+  memoryGiB: number;
+  os: string;
+  node: string;
+  postgres: string;
+  postgresBuild: string;
+  pgbench: string | null;
+  pgDriver: string;
+  gitCommit: string | null;
+  database: BenchDatabase['server'];
+  /** 1-minute load average when the run began: other work on the machine skews every number. */
+  loadAverageAtStart: number;
+}
+
+export function machineFacts(
+  database: BenchDatabase,
+  pgbench: string | undefined,
+  loadAverageAtStart: number,
+): Machine {
+  const cpus = os.cpus();
+  const pgPackage = createRequire(import.meta.url).resolve('pg/package.json');
+  const commit = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' });
+  const dirty = spawnSync('git', ['status', '--porcelain'], { encoding: 'utf8' });
+  return {
+    cpuModel: cpus[0]?.model.trim() ?? 'unknown',
+    cores: os.availableParallelism(),
+    memoryGiB: Math.round((os.totalmem() / 2 ** 30) * 10) / 10,
+    os: `${os.type()} ${os.release()} ${os.arch()}`,
+    node: process.version,
+    postgres: database.serverVersion,
+    postgresBuild: database.versionString,
+    pgbench: pgbench ? spawnSync(pgbench, ['--version'], { encoding: 'utf8' }).stdout.trim() : null,
+    pgDriver: `pg ${(JSON.parse(readFileSync(pgPackage, 'utf8')) as { version: string }).version}`,
+    gitCommit:
+      commit.status === 0
+        ? commit.stdout.trim() + (dirty.stdout.trim() ? ' (uncommitted changes)' : '')
+        : null,
+    database: database.server,
+    loadAverageAtStart: Math.round(loadAverageAtStart * 100) / 100,
+  };
+}
+
+export const toWayResult = (way: Way, cells: Cell[]): WayResult => ({
+  key: way.key,
+  name: way.name,
+  description: way.description,
+  unsafe: way.unsafe,
+  cells,
+});
+
+// ---------------------------------------------------------------------------------------------
+
+const opsText = (value: number) => Math.round(value).toLocaleString('en-GB');
+const msText = (value: number) => (value < 10 ? value.toFixed(2) : value.toFixed(1));
+const ratioText = (value: number | undefined) => (value === undefined ? 'n/a' : `${value.toFixed(2)}×`);
+
+/** A Markdown table with padded columns: readable in a terminal, pasteable into the docs. */
+export function markdownTable(
+  header: string[],
+  rows: string[][],
+  rightAligned = (column: number) => column > 0,
+) {
+  const widths = header.map((title, column) =>
+    Math.max(title.length, ...rows.map((row) => row[column]!.length)),
+  );
+  const line = (cells: string[]) =>
+    `| ${cells.map((cell, column) => (rightAligned(column) ? cell.padStart(widths[column]!) : cell.padEnd(widths[column]!))).join(' | ')} |`;
+  const rule = `|${widths.map((width, column) => (rightAligned(column) ? `${'-'.repeat(width + 1)}:` : '-'.repeat(width + 2))).join('|')}|`;
+  return [line(header), rule, ...rows.map(line)].join('\n');
+}
+
+export function waysTable(results: WayResult[], concurrencies: number[]): string {
+  const header = ['way', ...concurrencies.flatMap((c) => [`${c}× ops/s`, 'p50 ms', 'p99 ms'])];
+  const rows = results.map((result) => [
+    `(${result.key}) ${result.name}${result.unsafe ? ' — UNSAFE' : ''}`,
+    ...concurrencies.flatMap((concurrency) => {
+      const cell = result.cells.find((candidate) => candidate.concurrency === concurrency);
+      if (!cell) return ['—', '—', '—'];
+      if (isSkipped(cell)) return [cell.skipped, '', ''];
+      return [opsText(cell.opsPerSecond), msText(cell.p50Ms), msText(cell.p99Ms)];
+    }),
+  ]);
+  return markdownTable(header, rows);
+}
+
+export type Ratios = Record<string, Record<number, number | undefined>>;
+
+/** ops/s of (d) divided by each other way's, per concurrency. */
+export function ratios(results: WayResult[], concurrencies: number[]): Ratios {
+  const opsOf = (key: WayKey, concurrency: number) => {
+    const cell = results
+      .find((result) => result.key === key)
+      ?.cells.find((c) => c.concurrency === concurrency);
+    return cell && !isSkipped(cell) ? cell.opsPerSecond : undefined;
+  };
+  const out: Ratios = {};
+  for (const other of ['b', 'c', 'a', 'e'] as const) {
+    out[`d/${other}`] = Object.fromEntries(
+      concurrencies.map((concurrency) => {
+        const d = opsOf('d', concurrency);
+        const x = opsOf(other, concurrency);
+        return [concurrency, d !== undefined && x ? d / x : undefined];
+      }),
+    );
+  }
+  return out;
+}
+
+export function ratiosTable(values: Ratios, concurrencies: number[]): string {
+  const meaning: Record<string, string> = {
+    'd/b': 'd/b (vs the unsafe driver ceiling)',
+    'd/c': 'd/c (vs five round trips)',
+    'd/a': 'd/a (vs one shared client)',
+    'd/e': 'd/e (vs pgbench, for information)',
+  };
+  return markdownTable(
+    ['ops/s ratio', ...concurrencies.map((c) => `${c} caller${c === 1 ? '' : 's'}`)],
+    Object.entries(values).map(([key, byConcurrency]) => [
+      meaning[key] ?? key,
+      ...concurrencies.map((c) => ratioText(byConcurrency[c])),
+    ]),
+  );
+}
+
+export interface Target {
+  ratio: string;
+  atConcurrency: number;
+  atLeast: number;
+  reached: number | undefined;
+  met: boolean;
+}
+
+/** The issue's targets: d ≥ 1.5 × c and d ≥ 0.7 × b, at 50 callers. */
+export function targets(values: Ratios): Target[] {
+  return [
+    { ratio: 'd/c', atLeast: 1.5 },
+    { ratio: 'd/b', atLeast: 0.7 },
+  ].map(({ ratio, atLeast }) => {
+    const reached = values[ratio]?.[50];
+    return { ratio, atConcurrency: 50, atLeast, reached, met: reached !== undefined && reached >= atLeast };
+  });
+}
+
+export function targetsText(list: Target[]): string {
+  return list
+    .map(
+      (t) =>
+        `target ${t.ratio} ≥ ${t.atLeast} at ${t.atConcurrency} callers: ${ratioText(t.reached)} — ${t.met ? 'met' : 'NOT met'}`,
+    )
+    .join('\n');
+}
+
+/**
+ * Where the time goes: CPU this process spent per request (the client's share; pgbench runs in
+ * its own process, so n/a) and how busy the whole machine was. On a machine where Postgres and
+ * the client share the cores, a busy machine means throughput = cores ÷ CPU per request.
+ */
+export function costTable(results: WayResult[], concurrencies: number[]): string {
+  const header = ['way', ...concurrencies.flatMap((c) => [`${c}× client CPU µs/op`, 'machine busy'])];
+  const rows = results.map((result) => [
+    `(${result.key}) ${result.name}`,
+    ...concurrencies.flatMap((concurrency) => {
+      const cell = result.cells.find((candidate) => candidate.concurrency === concurrency);
+      if (!cell || isSkipped(cell)) return ['—', '—'];
+      return [
+        cell.clientCpuUsPerOp === undefined ? 'n/a' : cell.clientCpuUsPerOp.toFixed(0),
+        cell.machineBusy === undefined ? 'n/a' : `${Math.round(cell.machineBusy * 100)}%`,
+      ];
+    }),
+  ]);
+  return markdownTable(header, rows);
+}
+
+export function httpTable(result: HttpResult): string {
+  return markdownTable(
+    [
+      'callers',
+      'in-process ops/s',
+      'p50 ms',
+      'p99 ms',
+      'HTTP ops/s',
+      'p50 ms',
+      'p99 ms',
+      'HTTP/in-process ops/s',
+      'added p50 ms',
+    ],
+    result.cells.map(({ concurrency, inProcess, http }) => [
+      String(concurrency),
+      opsText(inProcess.opsPerSecond),
+      msText(inProcess.p50Ms),
+      msText(inProcess.p99Ms),
+      opsText(http.opsPerSecond),
+      msText(http.p50Ms),
+      msText(http.p99Ms),
+      ratioText(http.opsPerSecond / inProcess.opsPerSecond),
+      msText(http.p50Ms - inProcess.p50Ms),
+    ]),
+  );
+}
+
+export function warmupText(result: WarmupResult): string {
+  return markdownTable(
+    ['first request after start-up', `median of ${result.repeats} fresh pools`],
+    [
+      [
+        `with warm() (DB_POOL_MIN=${result.poolMin} opened at start-up)`,
+        `${msText(result.prewarmedMedianMs)} ms`,
+      ],
+      ['without (connection opened by the first request)', `${msText(result.coldMedianMs)} ms`],
+      ['warm() itself, paid once at start-up', `${msText(result.warmCallMedianMs)} ms`],
+    ],
+  );
+}
+
+export function machineText(machine: Machine): string {
+  return [
+    `machine: ${machine.cpuModel}, ${machine.cores} cores, ${machine.memoryGiB} GiB, ${machine.os}`,
+    `software: Node ${machine.node}, ${machine.pgDriver}, Postgres ${machine.postgres} (${machine.database}), ${machine.pgbench ?? 'no pgbench'}`,
+    `commit: ${machine.gitCommit ?? 'unknown'}; load average at start: ${machine.loadAverageAtStart}` +
+      (machine.loadAverageAtStart > machine.cores / 4
+        ? ' — other work was running on this machine; expect noisy numbers'
+        : ''),
+  ].join('\n');
+}
+
+export function writeJson(report: object, date: Date): string {
+  const dir = path.resolve(import.meta.dirname, 'results');
+  mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, `bench-${date.toISOString().replace(/[:.]/g, '-')}.json`);
+  writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
+  return file;
+}
