@@ -6,6 +6,7 @@ import { assertSafeLoginRole, getDatabase, type Database } from '@openhouse/db';
 import { findSeedUser, seedData } from '@openhouse/db/seed-data';
 import { flushErrorTracking, initErrorTracking, loadSentryEnv } from '@openhouse/error-tracker';
 
+import { loadAssistantEnv } from './assistant/env';
 import { createContext } from './context';
 import { observePoolWait, renderPrometheus } from './metrics';
 import { reportIdleClientError } from './observe';
@@ -44,6 +45,8 @@ export function getServerDeps(): { database: Database; verifyToken: VerifyToken 
 export async function startServer(): Promise<void> {
   try {
     initErrorTracking(loadSentryEnv());
+    // The assistant's model settings are checked here too, not at the first question.
+    loadAssistantEnv();
     const { database } = getServerDeps();
     await assertSafeLoginRole(database.pool);
     await database.warm();

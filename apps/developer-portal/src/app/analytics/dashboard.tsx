@@ -6,6 +6,8 @@ import { useState } from 'react';
 import { BarList, Empty, ErrorState, Loading, TimeSeriesChart } from '@openhouse/ui';
 import { useTRPC, type RouterOutputs } from '@openhouse/ui/trpc';
 
+import { DevelopmentFilter } from '../development-filter';
+
 const RANGES = [7, 30, 90];
 
 function Tile({ value, label }: { value: number | string; label: string }) {
@@ -23,7 +25,6 @@ export function AnalyticsDashboard() {
   const trpc = useTRPC();
   const [days, setDays] = useState(30);
   const [developmentId, setDevelopmentId] = useState('');
-  const developments = useQuery(trpc.developments.list.queryOptions());
   const summary = useQuery(
     trpc.analytics.summary.queryOptions({ days, ...(developmentId ? { developmentId } : {}) }),
   );
@@ -31,17 +32,7 @@ export function AnalyticsDashboard() {
   return (
     <>
       <div className="oh-form oh-inline-form">
-        <label>
-          Development
-          <select value={developmentId} onChange={(event) => setDevelopmentId(event.target.value)}>
-            <option value="">All developments</option>
-            {developments.data?.map((development) => (
-              <option key={development.id} value={development.id}>
-                {development.name}
-              </option>
-            ))}
-          </select>
-        </label>
+        <DevelopmentFilter value={developmentId} onChange={setDevelopmentId} />
         <label>
           Period
           <select value={days} onChange={(event) => setDays(Number(event.target.value))}>

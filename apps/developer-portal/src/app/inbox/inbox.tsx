@@ -1,30 +1,18 @@
 'use client';
 
-import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 
 import { ChatThreadList } from '@openhouse/ui';
-import { useTRPC } from '@openhouse/ui/trpc';
+
+import { DevelopmentFilter } from '../development-filter';
 
 /** The tenant's support threads, or one development's. */
 export function InboxView() {
-  const trpc = useTRPC();
-  const developments = useQuery(trpc.developments.list.queryOptions());
   const [developmentId, setDevelopmentId] = useState('');
   return (
     <>
       <div className="oh-form">
-        <label>
-          Development
-          <select value={developmentId} onChange={(event) => setDevelopmentId(event.target.value)}>
-            <option value="">All developments</option>
-            {developments.data?.map((development) => (
-              <option key={development.id} value={development.id}>
-                {development.name}
-              </option>
-            ))}
-          </select>
-        </label>
+        <DevelopmentFilter value={developmentId} onChange={setDevelopmentId} />
       </div>
       <ChatThreadList basePath="/inbox" developmentId={developmentId || undefined} />
     </>
