@@ -147,13 +147,16 @@ describe('a server with fewer connections than the pool wants', () => {
         return rows[0].n as number;
       });
     await expect.poll(appBackends, { timeout: 5_000 }).toBe(0);
-    const database = connect({ DB_POOL_MAX: '10' });
+    // The pool already has two connections. (A burst of simultaneous connection start-ups can be
+    // refused all at once: Postgres counts starting backends before it checks the reserved slots.)
+    const database = connect({ DB_POOL_MIN: '2', DB_POOL_MAX: '10' });
+    await database.warm();
     const caller = await slowCaller({ database, verifyToken }, await token());
     const outcomes = await Promise.all(
       Array.from({ length: 10 }, () => outcomeOf(caller.slow({ seconds: 0.5 }))),
     );
     const ok = outcomes.filter((outcome) => outcome === 'OK').length;
-    expect(ok).toBeGreaterThan(0);
+    expect(ok).toBeGreaterThanOrEqual(2); // served on the connections it has
     expect(ok).toBeLessThanOrEqual(3);
     expect(
       outcomes.filter((outcome) => outcome !== 'OK').every((outcome) => outcome === 'SERVICE_UNAVAILABLE'),
