@@ -1,5 +1,7 @@
 import pg from 'pg';
 
+import { REQUEST_ROLES } from './rls';
+
 /**
  * Refuses to serve with a login role that could see past row-level security. Each check is one
  * clear reason; the first failing one is thrown as a {@link GuardError}.
@@ -19,6 +21,8 @@ interface GuardFacts {
   owned_tables: string[] | null;
   authenticated_bypasses: boolean | null;
   tables_without_rls: string[] | null;
+  /** Each request role that exists, with what would make it unsafe. */
+  request_roles: { name: string; login: boolean; bypass: boolean; owns: boolean }[] | null;
   app_tables: number;
 }
 
@@ -37,17 +41,32 @@ const FACTS = `
     (select rolsuper or rolbypassrls from pg_roles where rolname = 'authenticated') as authenticated_bypasses,
     (select array_agg(relname::text order by relname) from app_tables
       where not (relrowsecurity and relforcerowsecurity)) as tables_without_rls,
-    (select count(*)::int from app_tables) as app_tables
+    (select count(*)::int from app_tables) as app_tables,
+    (select json_agg(json_build_object(
+        'name', q.rolname,
+        'login', q.rolcanlogin,
+        'bypass', q.rolsuper or q.rolbypassrls,
+        'owns', exists (select 1 from app_tables where pg_has_role(q.oid, relowner, 'MEMBER'))))
+      from pg_roles q where q.rolname = any($1)) as request_roles
   from pg_roles r where r.rolname = current_user`;
 
 export async function assertSafeLoginRole(queryable: Pick<pg.Pool, 'query'>): Promise<void> {
-  const { rows } = await queryable.query<GuardFacts>(FACTS);
+  const { rows } = await queryable.query<GuardFacts>(FACTS, [REQUEST_ROLES]);
   const facts = rows[0]!;
   const role = facts.login_role;
   if (facts.is_superuser) {
     throw new GuardError(`login role "${role}" is a superuser, which bypasses row-level security`);
   }
   if (facts.bypasses_rls) throw new GuardError(`login role "${role}" has BYPASSRLS`);
+  // Before the login role's own check: it is a member of each request role, so a table owned by
+  // one of them also counts as its own, and the message should name the real owner.
+  for (const name of REQUEST_ROLES) {
+    const requestRole = facts.request_roles?.find((candidate) => candidate.name === name);
+    if (!requestRole) throw new GuardError(`request role "${name}" does not exist; run pnpm db:migrate`);
+    if (requestRole.login) throw new GuardError(`request role "${name}" can log in`);
+    if (requestRole.bypass) throw new GuardError(`request role "${name}" is a superuser or has BYPASSRLS`);
+    if (requestRole.owns) throw new GuardError(`request role "${name}" owns tables`);
+  }
   if (facts.owned_tables?.length) {
     throw new GuardError(`login role "${role}" owns tables (${facts.owned_tables.join(', ')})`);
   }

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import type pg from 'pg';
 
 import { withAdminClient } from './admin';
+import { REQUEST_ROLES } from './rls';
 
 /**
  * Applies `../migrations/*.sql` in name order, each once, each in its own transaction, recorded
@@ -17,7 +18,7 @@ const LOCK_KEY = 'openhouse:migrate';
 export interface MigrateOptions {
   /** Owner role: creates the schema. */
   adminUrl: string;
-  /** The app's login role. Created with NOINHERIT when missing, and allowed to switch to `authenticated`. */
+  /** The app's login role. Created with NOINHERIT when missing, and allowed to switch to the request roles. */
   appUrl?: string;
   log?: (line: string) => void;
 }
@@ -75,7 +76,7 @@ export async function migrate({ adminUrl, appUrl, log = () => {} }: MigrateOptio
   });
 }
 
-/** The login role: no privileges of its own, it may only become `anon` or `authenticated`. */
+/** The login role: no privileges of its own, it may only become `anon`, `authenticated` or a request role. */
 async function ensureLoginRole(client: pg.Client, appUrl: string, log: (line: string) => void) {
   const url = new URL(appUrl);
   const user = decodeURIComponent(url.username);
@@ -92,7 +93,8 @@ async function ensureLoginRole(client: pg.Client, appUrl: string, log: (line: st
       throw error;
     });
   if (!created && password) await client.query(`alter role ${role}${password}`);
-  await client.query(`grant anon, authenticated to ${role}`);
+  const roles = ['anon', 'authenticated', ...REQUEST_ROLES].map((name) => client.escapeIdentifier(name));
+  await client.query(`grant ${roles.join(', ')} to ${role}`);
   await client.query(`grant connect on database ${client.escapeIdentifier(client.database!)} to ${role}`);
   if (created) log(`created login role ${user}`);
 }

@@ -14,13 +14,36 @@ export interface RlsClaims {
 }
 
 /**
+ * The database role each kind of caller works as. Policies are written per role (`to homeowner`,
+ * `to tenant_staff`, `to development_staff`), so each role's policy is a plain conjunction of
+ * indexed columns and the planner can use an index for it; one role with policies OR-ed on the
+ * claimed app role could only ever filter by `tenant_id`. None of these roles can log in, bypass
+ * RLS or own a table (the start-up guard checks). The JWT's own `role` claim stays `authenticated`.
+ */
+export const REQUEST_ROLES = ['homeowner', 'tenant_staff', 'development_staff'] as const;
+export type RequestRole = (typeof REQUEST_ROLES)[number];
+
+/** The fixed map from verified claims to a request role: never a role name taken from the token. */
+export function requestRoleFor(claims: RlsClaims): RequestRole {
+  if (claims.app_role === 'homeowner') return 'homeowner';
+  if (claims.app_role === 'developer') return claims.development_id ? 'development_staff' : 'tenant_staff';
+  // Unreachable for verified claims (the verifier only admits these two); fail closed regardless.
+  throw new Error(`no request role for app_role ${JSON.stringify(claims.app_role)}`);
+}
+
+/**
  * Role, claims and statement timeout in one statement, all transaction-local (`is_local = true`),
  * so nothing survives COMMIT or ROLLBACK into the next borrower of the connection — also behind
- * PgBouncer or Supavisor in transaction mode.
+ * PgBouncer or Supavisor in transaction mode. Parameters: see {@link preludeParams}.
  */
-const PRELUDE = `select set_config('role', 'authenticated', true),
+export const PRELUDE = `select set_config('role', $3, true),
   set_config('request.jwt.claims', $1, true),
   set_config('statement_timeout', $2, true)`;
+
+/** The parameters of {@link PRELUDE}: claims JSON, statement timeout (ms), request role. */
+export function preludeParams(claims: RlsClaims, statementTimeoutMs: number): [string, string, RequestRole] {
+  return [JSON.stringify(claims), String(statementTimeoutMs), requestRoleFor(claims)];
+}
 
 // One Drizzle wrapper per pooled client; clients live across many requests.
 const drizzleByClient = new WeakMap<pg.PoolClient, Db>();
@@ -42,7 +65,7 @@ export interface RlsRunOptions {
 }
 
 /**
- * Runs `fn` inside one transaction on a pooled connection, as role `authenticated` with `claims`.
+ * Runs `fn` inside one transaction on a pooled connection, as the caller's request role with `claims`.
  *
  * BEGIN and the prelude are sent without waiting for their replies; on a pipelined client the
  * first query of `fn` follows them in the same write, so a one-query request costs two round trips
@@ -64,6 +87,7 @@ export async function runWithRls<T>(
   options: RlsRunOptions = {},
 ): Promise<T> {
   const startedAt = performance.now();
+  const params = preludeParams(claims, statementTimeoutMs); // before checkout: throws for unknown roles
   if (options.maxWaiting !== undefined && pool.waitingCount >= options.maxWaiting) {
     const error = new PoolExhaustedError(pool.waitingCount);
     annotateFailure(error, { phase: 'acquire', waitMs: 0, begun: false });
@@ -87,7 +111,7 @@ export async function runWithRls<T>(
   try {
     const prelude = Promise.all([
       client.query('begin').then(() => (begun = true)),
-      client.query(PRELUDE, [JSON.stringify(claims), String(statementTimeoutMs)]),
+      client.query(PRELUDE, params),
     ]);
     prelude.catch(() => undefined); // awaited below; this only keeps a rejection from being unhandled
 

@@ -1,5 +1,15 @@
 import { sql } from 'drizzle-orm';
-import { bigint, customType, integer, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import {
+  bigint,
+  customType,
+  date,
+  integer,
+  jsonb,
+  pgTable,
+  text,
+  timestamp,
+  uuid,
+} from 'drizzle-orm/pg-core';
 
 /**
  * Drizzle's view of the tables. The SQL migrations in `../migrations` are the source of truth
@@ -188,4 +198,28 @@ export const assistantQuestions = pgTable('assistant_questions', {
   topic: text('topic'),
   citations: jsonb('citations').$type<Citation[]>().notNull().default([]),
   createdAt: createdAt(),
+});
+
+/** Rollups kept by triggers as events and notices arrive (migration 0006); read by analytics.summary. */
+export const analyticsDaily = pgTable('analytics_daily', {
+  tenantId: uuid('tenant_id').notNull(),
+  developmentId: uuid('development_id'),
+  day: date('day').notNull(),
+  name: text('name').notNull(),
+  events: bigint('events', { mode: 'number' }).notNull(),
+});
+
+export const analyticsUserDays = pgTable('analytics_user_days', {
+  tenantId: uuid('tenant_id').notNull(),
+  developmentId: uuid('development_id'),
+  day: date('day').notNull(),
+  userId: uuid('user_id').notNull(),
+  events: integer('events').notNull(),
+  noticesOpened: integer('notices_opened').notNull(),
+});
+
+export const developmentStats = pgTable('development_stats', {
+  tenantId: uuid('tenant_id').notNull(),
+  developmentId: uuid('development_id').primaryKey(),
+  notices: bigint('notices', { mode: 'number' }).notNull(),
 });

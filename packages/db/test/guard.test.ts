@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 import { assertSafeLoginRole } from '@openhouse/db';
+import { withAdminClient } from '@openhouse/db/admin';
 
 import { createTestDatabase, type TestDatabase } from '../../../test/support/database';
 
@@ -38,5 +39,33 @@ describe('the start-up guard', () => {
     await testDb.adminQuery(`alter table owned_by_app force row level security`);
     await testDb.adminQuery(`alter table owned_by_app owner to openhouse_app`);
     await expect(assertSafeLoginRole(testDb.connect().pool)).rejects.toThrow(/owns tables \(owned_by_app\)/);
+  });
+
+  it('refuses a request role that owns a table', async () => {
+    await testDb.adminQuery(`create table owned_by_staff (tenant_id uuid)`);
+    await testDb.adminQuery(`alter table owned_by_staff enable row level security`);
+    await testDb.adminQuery(`alter table owned_by_staff force row level security`);
+    await testDb.adminQuery(`alter table owned_by_staff owner to development_staff`);
+    await expect(assertSafeLoginRole(testDb.connect().pool)).rejects.toThrow(
+      /request role "development_staff" owns tables/,
+    );
+  });
+
+  // Roles are cluster-wide and other test files share the server: the unsafe role exists only
+  // inside a transaction that is rolled back, and the guard runs in it as the login role.
+  it.each([
+    ['bypassrls', /request role "tenant_staff" is a superuser or has BYPASSRLS/],
+    ['login', /request role "tenant_staff" can log in/],
+  ])('refuses a request role altered to %s', async (attribute, message) => {
+    await withAdminClient(testDb.adminUrl, async (client) => {
+      await client.query('begin');
+      try {
+        await client.query(`alter role tenant_staff ${attribute}`);
+        await client.query('set local role openhouse_app');
+        await expect(assertSafeLoginRole(client)).rejects.toThrow(message);
+      } finally {
+        await client.query('rollback');
+      }
+    });
   });
 });

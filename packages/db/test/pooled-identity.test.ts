@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { pgErrorOf } from '@openhouse/db';
-import { runWithRls } from '@openhouse/db/rls';
+import { requestRoleFor, runWithRls } from '@openhouse/db/rls';
 import { seedData } from '@openhouse/db/seed-data';
 
 import { createTestDatabase, type TestDatabase } from '../../../test/support/database';
@@ -47,7 +47,7 @@ describe('with DB_POOL_MAX=2', () => {
     for (const { user, me, notices } of await Promise.all(calls)) {
       expect(me.uid).toBe(user.id);
       expect(me.tenant).toBe(user.tenantId);
-      expect(me.role).toBe('authenticated');
+      expect(me.role).toBe(requestRoleFor(claimsFor(user)));
       const expected = seedData.notices.filter(
         (n) =>
           n.tenantId === user.tenantId &&

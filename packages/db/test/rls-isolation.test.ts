@@ -84,6 +84,9 @@ const TABLES = [
   'analytics_events',
   'house_invites',
   'assistant_questions',
+  'analytics_daily',
+  'analytics_user_days',
+  'development_stats',
 ];
 
 describe('every table in the app schema', () => {
@@ -103,9 +106,15 @@ describe('every table in the app schema', () => {
 });
 
 describe('a homeowner', () => {
-  // analytics_events and house_invites are staff-only to read; a homeowner sees none, not even
-  // their own (an invite is claimed through private.claim_house_invite, never read).
-  const staffOnly = ['analytics_events', 'house_invites'];
+  // Analytics (events and their rollups) and house_invites are staff-only to read; a homeowner
+  // sees none, not even their own (an invite is claimed through private.claim_house_invite, never read).
+  const staffOnly = [
+    'analytics_events',
+    'analytics_daily',
+    'analytics_user_days',
+    'development_stats',
+    'house_invites',
+  ];
   const visibleToHomeowners = TABLES.filter((table) => !staffOnly.includes(table));
 
   it.each(visibleToHomeowners)('sees only their tenant, development and house in %s', async (table) => {

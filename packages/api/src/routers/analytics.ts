@@ -1,3 +1,4 @@
+import { TRPCError } from '@trpc/server';
 import { and, countDistinct, count, desc, eq, gte, sql, type AnyColumn } from 'drizzle-orm';
 import { z } from 'zod';
 
@@ -6,7 +7,15 @@ import { schema } from '@openhouse/db';
 import { developerProcedure, protectedProcedure } from '../procedures';
 import { router } from '../trpc';
 
-const { analyticsEvents, assistantQuestions, developments, onboardingProgress, profiles } = schema;
+const {
+  analyticsDaily,
+  analyticsEvents,
+  analyticsUserDays,
+  assistantQuestions,
+  developments,
+  onboardingProgress,
+  profiles,
+} = schema;
 
 const properties = z
   .record(z.string().max(64), z.union([z.string().max(500), z.number(), z.boolean(), z.null()]))
@@ -14,7 +23,7 @@ const properties = z
   .default({});
 
 export const analyticsRouter = router({
-  /** Records one event for the caller; a homeowner's event is always in their own development. */
+  /** Records one event for the caller, always inside the caller's own development when they have one. */
   track: protectedProcedure
     .input(
       z.object({
@@ -27,10 +36,11 @@ export const analyticsRouter = router({
       }),
     )
     .mutation(async ({ ctx, input }) => {
-      const developmentId =
-        ctx.claims.app_role === 'homeowner'
-          ? ctx.claims.development_id
-          : (input.developmentId ?? ctx.claims.development_id ?? null);
+      const scoped = ctx.claims.development_id;
+      if (scoped && input.developmentId && input.developmentId !== scoped) {
+        throw new TRPCError({ code: 'FORBIDDEN', message: 'developmentId: not your development' });
+      }
+      const developmentId = scoped ?? input.developmentId ?? null;
       await ctx.db
         .insert(analyticsEvents)
         .values({ name: input.name, properties: input.properties, developmentId });
@@ -39,7 +49,10 @@ export const analyticsRouter = router({
 
   /**
    * Staff: events by name and per day, active people, the onboarding funnel, active homeowners,
-   * the most-asked assistant topics and notice reach per development, over the last `days`.
+   * the most-asked assistant topics and notice reach per development, over the last `days` UTC
+   * days (today included). Read from the rollups the database keeps as events arrive
+   * (`analytics_daily`, `analytics_user_days`, `development_stats`), never from raw events, so the
+   * cost follows the number of days and people, not the number of events.
    */
   summary: developerProcedure
     .input(
@@ -48,34 +61,32 @@ export const analyticsRouter = router({
         .default({ days: 30 }),
     )
     .query(async ({ ctx, input }) => {
-      const since = sql`now() - make_interval(days => ${input.days})`;
-      const scope = and(
-        gte(analyticsEvents.createdAt, since),
-        input.developmentId ? eq(analyticsEvents.developmentId, input.developmentId) : undefined,
-      );
-      const day = sql<string>`to_char(date_trunc('day', ${analyticsEvents.createdAt}), 'YYYY-MM-DD')`;
+      const firstDay = sql`(now() at time zone 'UTC')::date - ${input.days - 1}::int`;
       const inDevelopment = (column: AnyColumn) =>
         input.developmentId ? eq(column, input.developmentId) : undefined;
+      const dailyScope = and(gte(analyticsDaily.day, firstDay), inDevelopment(analyticsDaily.developmentId));
+      const peopleScope = and(
+        gte(analyticsUserDays.day, firstDay),
+        inDevelopment(analyticsUserDays.developmentId),
+      );
+      const events = sql<number>`coalesce(sum(${analyticsDaily.events}), 0)::int`;
+      const day = sql<string>`to_char(${analyticsDaily.day}, 'YYYY-MM-DD')`;
       const hasStep = (step: string) =>
         sql<number>`(count(*) filter (where ${step} = any(${onboardingProgress.completedSteps})))::int`;
-      const [byName, [totals], byDay, [funnel], [homeownerActivity], topics, noticeReach] = await Promise.all(
-        [
+      const [byName, [eventTotals], [people], byDay, [funnel], [homeownerActivity], topics, noticeReach] =
+        await Promise.all([
           ctx.db
-            .select({ name: analyticsEvents.name, events: count() })
-            .from(analyticsEvents)
-            .where(scope)
-            .groupBy(analyticsEvents.name)
-            .orderBy(desc(count())),
+            .select({ name: analyticsDaily.name, events })
+            .from(analyticsDaily)
+            .where(dailyScope)
+            .groupBy(analyticsDaily.name)
+            .orderBy(desc(events)),
+          ctx.db.select({ events }).from(analyticsDaily).where(dailyScope),
           ctx.db
-            .select({ events: count(), activeUsers: countDistinct(analyticsEvents.userId) })
-            .from(analyticsEvents)
-            .where(scope),
-          ctx.db
-            .select({ day, events: count() })
-            .from(analyticsEvents)
-            .where(scope)
-            .groupBy(day)
-            .orderBy(day),
+            .select({ activeUsers: countDistinct(analyticsUserDays.userId) })
+            .from(analyticsUserDays)
+            .where(peopleScope),
+          ctx.db.select({ day, events }).from(analyticsDaily).where(dailyScope).groupBy(day).orderBy(day),
           ctx.db
             .select({
               homeowners: count(profiles.id),
@@ -87,10 +98,10 @@ export const analyticsRouter = router({
             .leftJoin(onboardingProgress, eq(onboardingProgress.userId, profiles.id))
             .where(and(eq(profiles.appRole, 'homeowner'), inDevelopment(profiles.developmentId))),
           ctx.db
-            .select({ activeHomeowners: countDistinct(analyticsEvents.userId) })
-            .from(analyticsEvents)
-            .innerJoin(profiles, eq(profiles.id, analyticsEvents.userId))
-            .where(and(scope, eq(profiles.appRole, 'homeowner'))),
+            .select({ activeHomeowners: countDistinct(analyticsUserDays.userId) })
+            .from(analyticsUserDays)
+            .innerJoin(profiles, eq(profiles.id, analyticsUserDays.userId))
+            .where(and(peopleScope, eq(profiles.appRole, 'homeowner'))),
           ctx.db
             .select({
               topic: sql<string>`coalesce(${assistantQuestions.topic}, 'unanswered')`,
@@ -98,12 +109,16 @@ export const analyticsRouter = router({
             })
             .from(assistantQuestions)
             .where(
-              and(gte(assistantQuestions.createdAt, since), inDevelopment(assistantQuestions.developmentId)),
+              and(
+                gte(assistantQuestions.createdAt, sql`now() - make_interval(days => ${input.days})`),
+                inDevelopment(assistantQuestions.developmentId),
+              ),
             )
             .groupBy(sql`1`)
             .orderBy(desc(count()))
             .limit(10),
-          // Per development: homeowners, notices (all time) and homeowners who opened one in the period.
+          // Per development: homeowners, notices (all time, a counter) and homeowners who opened
+          // one in the period.
           ctx.db
             .select({
               developmentId: developments.id,
@@ -111,21 +126,21 @@ export const analyticsRouter = router({
               // Spelled out: Drizzle leaves columns unqualified in a one-table select, and these
               // correlated subqueries need `developments.id` to mean the outer row.
               homeowners: sql<number>`(select count(*)::int from profiles p
-              where p.development_id = developments.id and p.app_role = 'homeowner')`,
-              notices: sql<number>`(select count(*)::int from notices n
-              where n.development_id = developments.id)`,
-              readers: sql<number>`(select count(distinct e.user_id)::int from analytics_events e
-              where e.development_id = developments.id
-                and e.name = 'notice.opened' and e.created_at >= ${since})`,
+              where p.tenant_id = developments.tenant_id and p.development_id = developments.id
+                and p.app_role = 'homeowner')`,
+              notices: sql<number>`coalesce((select s.notices::int from development_stats s
+              where s.development_id = developments.id), 0)`,
+              readers: sql<number>`(select count(distinct u.user_id)::int from analytics_user_days u
+              where u.tenant_id = developments.tenant_id and u.development_id = developments.id
+                and u.day >= ${firstDay} and u.notices_opened > 0)`,
             })
             .from(developments)
             .where(inDevelopment(developments.id))
             .orderBy(developments.name),
-        ],
-      );
+        ]);
       return {
         days: input.days,
-        totals: totals!,
+        totals: { events: eventTotals!.events, activeUsers: people!.activeUsers },
         byName,
         byDay,
         funnel: funnel!,

@@ -1,5 +1,5 @@
 import { TRPCError } from '@trpc/server';
-import { and, count, eq, gt, ne, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 
 import { schema, type Db } from '@openhouse/db';
@@ -101,11 +101,17 @@ export const chatRouter = router({
         { createdAt: chatThreads.lastMessageAt, id: chatThreads.id },
         input.cursor,
       );
-      const readAt = chatThreads[readMarkerOf(claims)];
+      const readAt = isStaff(claims) ? sql`chat_threads.staff_read_at` : sql`chat_threads.homeowner_read_at`;
       // Messages from the other side, after the caller last read the thread.
       const fromOtherSide = isStaff(claims)
-        ? eq(chatMessages.authorId, chatMessages.homeownerId)
-        : ne(chatMessages.authorId, chatMessages.homeownerId);
+        ? sql`m.author_id = m.homeowner_id`
+        : sql`m.author_id <> m.homeowner_id`;
+      // Counted per thread of the page only: a subquery in the select list runs for the rows the
+      // LIMIT keeps, where a join and GROUP BY would count every thread of the tenant first.
+      // Outer columns spelled out: Drizzle leaves them unqualified in a one-table select.
+      const unread = sql<number>`(select count(*)::int from chat_messages m
+        where m.tenant_id = chat_threads.tenant_id and m.thread_id = chat_threads.id
+          and ${fromOtherSide} and m.created_at > coalesce(${readAt}, '-infinity'::timestamptz))`;
       const rows = await db
         .select({
           id: chatThreads.id,
@@ -115,22 +121,12 @@ export const chatRouter = router({
           subject: chatThreads.subject,
           createdAt: chatThreads.createdAt,
           lastMessageAt: chatThreads.lastMessageAt,
-          unread: count(chatMessages.id),
+          unread,
         })
         .from(chatThreads)
-        .leftJoin(
-          chatMessages,
-          and(
-            eq(chatMessages.threadId, chatThreads.id),
-            eq(chatMessages.tenantId, chatThreads.tenantId),
-            fromOtherSide,
-            gt(chatMessages.createdAt, sql`coalesce(${readAt}, '-infinity'::timestamptz)`),
-          ),
-        )
         .where(
           and(after, input.developmentId ? eq(chatThreads.developmentId, input.developmentId) : undefined),
         )
-        .groupBy(chatThreads.id)
         .orderBy(...orderBy)
         .limit(input.limit + 1);
       return toPage(rows, input.limit, (row) => ({ createdAt: row.lastMessageAt, id: row.id }));
