@@ -9,7 +9,7 @@ import { startPortal } from '../test/support/next-server';
 import type { Teardown } from './cleanup';
 import { closedLoop, type CellResult } from './measure';
 import { POOL_MAX, POOL_MIN } from './options';
-import { checkRows, NOTICE_LIMIT, type BenchHomeowner } from './workload';
+import { NOTICE_LIMIT, type BenchHomeowner, type ExpectedRows } from './workload';
 import { appDatabase } from './ways/with-rls';
 
 /**
@@ -42,13 +42,14 @@ interface ListResponse {
 export async function measureHttpOverhead(options: {
   appUrl: string;
   homeowners: BenchHomeowner[];
+  expected: ExpectedRows;
   concurrencies: number[];
   seconds: number;
   warmupSeconds: number;
   teardown: Teardown;
   log: (line: string) => void;
 }): Promise<HttpResult> {
-  const { appUrl, homeowners, teardown, log } = options;
+  const { appUrl, homeowners, expected, teardown, log } = options;
   const tokens = await Promise.all(
     homeowners.map(({ user }) => mintDevToken(user, { secret: BENCH_JWT_SECRET, expiresIn: '2h' })),
   );
@@ -81,8 +82,8 @@ export async function measureHttpOverhead(options: {
   try {
     // Both paths must answer each homeowner with their 20 newest notices before anything is timed.
     for (const [index, homeowner] of homeowners.entries()) {
-      checkRows('HTTP', homeowner, (await overHttp(index)).items);
-      checkRows('in-process', homeowner, (await inProcess(index)).items);
+      expected.check('HTTP', homeowner, (await overHttp(index)).items);
+      expected.check('in-process', homeowner, (await inProcess(index)).items);
     }
 
     const loop =

@@ -1,5 +1,7 @@
 import { parseArgs } from 'node:util';
 
+import type { SeedScale } from '../loadtests/scaled-database';
+
 /** What one `pnpm bench` run measures and for how long. */
 export interface BenchOptions {
   /** Measured seconds per cell (one way at one concurrency). */
@@ -13,18 +15,30 @@ export interface BenchOptions {
   /** Fresh pools per variant in the warm-up measurement. */
   warmupRepeats: number;
   quick: boolean;
+  /**
+   * The data set the table is measured on. Other than small, the same run also measures every way
+   * on a small database, so the report shows both side by side.
+   */
+  scale: BenchScale;
   /** `pnpm bench …` as typed, for the JSON and the docs. */
   command: string;
 }
+
+/** The scales `pnpm bench` offers: the seed alone, or the production-sized data set. */
+export const BENCH_SCALES = ['small', 'large'] as const satisfies readonly SeedScale[];
+export type BenchScale = (typeof BENCH_SCALES)[number];
 
 /** The pool size the issue fixes for every pooled way; not read from the environment on purpose. */
 export const POOL_MAX = 10;
 /** `DB_POOL_MIN` for the warm-up measurement. */
 export const POOL_MIN = 2;
 
-const USAGE = `usage: pnpm bench [--quick] [--seconds N] [--no-http | --http]
+const USAGE = `usage: pnpm bench [--quick] [--seconds N] [--scale small|large] [--no-http | --http]
   --quick      short smoke run (1 s per cell, no HTTP section unless --http)
   --seconds N  measured seconds per cell (default 5; whole seconds, pgbench needs them)
+  --scale S    data set: small (the seed plus the bench's notices; default) or large
+               (seedAtScale 'large', minutes to load); large also measures small in the same
+               run and prints both side by side
   --no-http    skip the HTTP section (it needs a production build of the tenant portal)
   --http       run the HTTP section also with --quick
 environment: BENCH_DATABASE_URL  a superuser URL to run against instead of an embedded Postgres`;
@@ -39,6 +53,7 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
       options: {
         quick: { type: 'boolean', default: false },
         seconds: { type: 'string' },
+        scale: { type: 'string', default: 'small' },
         http: { type: 'boolean' },
         'no-http': { type: 'boolean' },
         help: { type: 'boolean', short: 'h', default: false },
@@ -58,6 +73,10 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
     }
     seconds = Number(values.seconds);
   }
+  const scale = values.scale as BenchScale;
+  if (!BENCH_SCALES.includes(scale)) {
+    throw new UsageError(`--scale: expected ${BENCH_SCALES.join(' or ')}, got "${values.scale}"\n${USAGE}`);
+  }
   if (values.http && values['no-http']) throw new UsageError('--http and --no-http exclude each other');
 
   return {
@@ -67,6 +86,7 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
     http: values['no-http'] ? false : (values.http ?? !quick),
     warmupRepeats: quick ? 5 : 15,
     quick,
+    scale,
     command: ['pnpm bench', ...args].join(' '),
   };
 }

@@ -4,7 +4,8 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 
-import type { BenchDatabase } from './database';
+import { dataSizesTable } from '../loadtests/scaled-database';
+import type { BenchDatabase, BenchServer } from './database';
 import type { HttpResult } from './http';
 import { isSkipped, type Cell } from './measure';
 import type { WarmupResult } from './warmup';
@@ -31,13 +32,13 @@ export interface Machine {
   pgbench: string | null;
   pgDriver: string;
   gitCommit: string | null;
-  database: BenchDatabase['server'];
+  database: BenchServer['server'];
   /** 1-minute load average when the run began: other work on the machine skews every number. */
   loadAverageAtStart: number;
 }
 
 export function machineFacts(
-  database: BenchDatabase,
+  database: BenchServer,
   pgbench: string | undefined,
   loadAverageAtStart: number,
 ): Machine {
@@ -109,22 +110,23 @@ export function waysTable(results: WayResult[], concurrencies: number[]): string
 
 export type Ratios = Record<string, Record<number, number | undefined>>;
 
+/** ops/s of way `key` at `concurrency`, when it ran. */
+function opsOf(results: WayResult[], key: WayKey, concurrency: number): number | undefined {
+  const cell = results.find((result) => result.key === key)?.cells.find((c) => c.concurrency === concurrency);
+  return cell && !isSkipped(cell) ? cell.opsPerSecond : undefined;
+}
+
+const divide = (a: number | undefined, b: number | undefined) => (a !== undefined && b ? a / b : undefined);
+
 /** ops/s of (d) divided by each other way's, per concurrency. */
 export function ratios(results: WayResult[], concurrencies: number[]): Ratios {
-  const opsOf = (key: WayKey, concurrency: number) => {
-    const cell = results
-      .find((result) => result.key === key)
-      ?.cells.find((c) => c.concurrency === concurrency);
-    return cell && !isSkipped(cell) ? cell.opsPerSecond : undefined;
-  };
   const out: Ratios = {};
   for (const other of ['b', 'c', 'a', 'e'] as const) {
     out[`d/${other}`] = Object.fromEntries(
-      concurrencies.map((concurrency) => {
-        const d = opsOf('d', concurrency);
-        const x = opsOf(other, concurrency);
-        return [concurrency, d !== undefined && x ? d / x : undefined];
-      }),
+      concurrencies.map((concurrency) => [
+        concurrency,
+        divide(opsOf(results, 'd', concurrency), opsOf(results, other, concurrency)),
+      ]),
     );
   }
   return out;
@@ -253,4 +255,103 @@ export function writeJson(report: object, date: Date): string {
   const file = path.join(dir, `bench-${date.toISOString().replace(/[:.]/g, '-')}.json`);
   writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
   return file;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Two scales in one run (`--scale large`): the same ways, verified the same way, measured back to
+// back per cell on a small and a large database.
+
+export interface ScaleResult {
+  scale: string;
+  ways: WayResult[];
+  ratios: Ratios;
+  targets: Target[];
+}
+
+/**
+ * The headline numbers of a scaled run: how much each way slows down from small to the chosen
+ * scale (ops/s large ÷ small, per concurrency), and d/b — the RLS request against the unsafe
+ * ceiling — at each scale.
+ */
+export function scaleRatios(small: ScaleResult, large: ScaleResult, concurrencies: number[]): Ratios {
+  const out: Ratios = {};
+  const per = (value: (concurrency: number) => number | undefined) =>
+    Object.fromEntries(concurrencies.map((concurrency) => [concurrency, value(concurrency)]));
+  for (const key of ['d', 'b', 'c', 'a', 'e'] as const) {
+    out[`(${key}) ${large.scale}/${small.scale}`] = per((c) =>
+      divide(opsOf(large.ways, key, c), opsOf(small.ways, key, c)),
+    );
+  }
+  out[`d/b at ${small.scale}`] = small.ratios['d/b'] ?? {};
+  out[`d/b at ${large.scale}`] = large.ratios['d/b'] ?? {};
+  return out;
+}
+
+export function scaleRatiosTable(values: Ratios, concurrencies: number[]): string {
+  return markdownTable(
+    ['ops/s ratio', ...concurrencies.map((c) => `${c} caller${c === 1 ? '' : 's'}`)],
+    Object.entries(values).map(([key, byConcurrency]) => [
+      key,
+      ...concurrencies.map((c) => ratioText(byConcurrency[c])),
+    ]),
+  );
+}
+
+/** Each way at each concurrency: ops/s and latency at both scales, and the ops/s ratio. */
+export function scaleComparisonTable(
+  small: ScaleResult,
+  large: ScaleResult,
+  concurrencies: number[],
+): string {
+  const [s, l] = [small.scale, large.scale];
+  const header = [
+    'way',
+    'callers',
+    `${s} ops/s`,
+    'p50 ms',
+    'p99 ms',
+    `${l} ops/s`,
+    'p50 ms',
+    'p99 ms',
+    `${l}/${s} ops/s`,
+  ];
+  const cellText = (result: WayResult | undefined, concurrency: number) => {
+    const cell = result?.cells.find((candidate) => candidate.concurrency === concurrency);
+    if (!cell) return ['—', '—', '—'];
+    if (isSkipped(cell)) return ['skipped', '', ''];
+    return [opsText(cell.opsPerSecond), msText(cell.p50Ms), msText(cell.p99Ms)];
+  };
+  const rows = small.ways.flatMap((result) =>
+    concurrencies.map((concurrency) => {
+      const other = large.ways.find((candidate) => candidate.key === result.key);
+      return [
+        `(${result.key}) ${result.name}${result.unsafe ? ' — UNSAFE' : ''}`,
+        String(concurrency),
+        ...cellText(result, concurrency),
+        ...cellText(other, concurrency),
+        ratioText(
+          divide(opsOf(large.ways, result.key, concurrency), opsOf(small.ways, result.key, concurrency)),
+        ),
+      ];
+    }),
+  );
+  return markdownTable(header, rows, (column) => column > 1);
+}
+
+/** Rows per table at each scale, and how many notices each bench homeowner may see. */
+export function dataText(
+  databases: Pick<BenchDatabase, 'scale' | 'sizes' | 'benchNotices' | 'preparedSeconds'>[],
+  visible: { scale: string; source: string; perHomeowner: Record<string, number> }[],
+): string {
+  const { header, rows } = dataSizesTable(databases);
+  const notes = databases.map((database) => {
+    const seen = Object.values(visible.find((v) => v.scale === database.scale)?.perHomeowner ?? {});
+    const source = visible.find((v) => v.scale === database.scale)?.source ?? '';
+    return (
+      `${database.scale}: ${database.benchNotices ? `seed plus ${opsText(database.benchNotices)} bench notices; ` : ''}` +
+      `each bench homeowner may see ${opsText(Math.min(...seen))}–${opsText(Math.max(...seen))} notices; ` +
+      `expected rows ${source}; migrated, seeded and vacuumed in ${database.preparedSeconds.toFixed(0)} s`
+    );
+  });
+  return `${markdownTable(header, rows)}\n\n${notes.join('\n')}`;
 }

@@ -1,8 +1,6 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-
 import type { Claims } from '@openhouse/auth';
 import { withAdminClient } from '@openhouse/db/admin';
+import { PRELUDE, preludeParams } from '@openhouse/db/rls';
 import { seedData, stableUuid, type SeedNotice, type SeedUser } from '@openhouse/db/seed-data';
 
 import { claimsFor } from '../test/support/identities';
@@ -40,20 +38,19 @@ export interface NoticeRow {
   created_at: Date;
 }
 
-/**
- * The statement `withRls` sends after BEGIN: role, claims and statement timeout in one select
- * (`$1` claims JSON, `$2` timeout). Read from packages/db/src/rls.ts rather than copied, so the
- * shared-client baseline (a) and the pgbench script (e) always run exactly what (d) runs.
- */
-export const RLS_PRELUDE = readRlsPrelude();
+/** The statement timeout every RLS way sets, as the app's default does. */
+export const STATEMENT_TIMEOUT_MS = 10_000;
 
-function readRlsPrelude(): string {
-  const file = path.resolve(import.meta.dirname, '../packages/db/src/rls.ts');
-  const match = /const PRELUDE\s*=\s*`([^`]+)`/.exec(readFileSync(file, 'utf8'));
-  if (!match || !match[1]!.includes('$1')) {
-    throw new Error(`bench: could not find the PRELUDE statement in ${file}; update bench/workload.ts`);
-  }
-  return match[1]!;
+/**
+ * The statement `withRls` sends after BEGIN — request role, claims and statement timeout in one
+ * select — and its parameters, imported from packages/db rather than copied, so that the
+ * shared-client baseline (a) and the pgbench script (e) always send exactly what (d) sends.
+ */
+export const RLS_PRELUDE = PRELUDE;
+
+/** The prelude's parameters for one homeowner, in `$n` order, as `withRls` computes them. */
+export function rlsPreludeParams(homeowner: BenchHomeowner): string[] {
+  return preludeParams(homeowner.claims, STATEMENT_TIMEOUT_MS);
 }
 
 /**
@@ -64,9 +61,6 @@ function readRlsPrelude(): string {
 export function sqlLiteral(text: string): string {
   return `'${text.replaceAll("'", "''")}'`;
 }
-
-/** The statement timeout every RLS way sets, as the app's default does. */
-export const STATEMENT_TIMEOUT_MS = 10_000;
 
 export interface BenchHomeowner {
   user: SeedUser;
@@ -159,57 +153,135 @@ export async function insertBenchNotices(adminUrl: string): Promise<number> {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Verification: computed here from the data, independently of SQL and of the policies.
+// Verification. At small scale the expected rows are computed here from the seed data,
+// independently of SQL and of the policies. At medium and large scale the data comes from
+// `seedAtScale`'s bulk generator, so they are read from the database as the owner with the
+// policy written out as a WHERE clause (UNSAFE_READ_SQL, no RLS involved).
 
 const ALL_NOTICES = [...seedData.notices, ...BENCH_NOTICES];
 
 const newestFirst = (a: SeedNotice, b: SeedNotice) =>
   b.createdAt.getTime() - a.createdAt.getTime() || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
 
-/** The ids a homeowner must get, newest first, by the policy's rule applied in JavaScript. */
-export function expectedNoticeIds(homeowner: BenchHomeowner): string[] {
-  const { user } = homeowner;
-  return ALL_NOTICES.filter(
-    (notice) =>
-      notice.tenantId === user.tenantId &&
-      notice.developmentId === user.developmentId &&
-      (notice.houseId === null || notice.houseId === user.houseId),
-  )
-    .sort(newestFirst)
-    .slice(0, NOTICE_LIMIT)
-    .map((notice) => notice.id);
+/** What the check needs to know about a notice to say why a row is wrong. */
+interface NoticeFacts {
+  developmentId: string;
+  houseId: string | null;
+  title: string;
 }
 
-/** The table's newest 20 regardless of who asks: a way returning these is not filtering at all. */
-export function unfilteredNoticeIds(): string[] {
-  return [...ALL_NOTICES]
-    .sort(newestFirst)
-    .slice(0, NOTICE_LIMIT)
-    .map((notice) => notice.id);
-}
+/** Each homeowner's 20 newest visible notices at one scale, and the check every way must pass. */
+export class ExpectedRows {
+  constructor(
+    /** How the expectation was computed, for the report. */
+    readonly source: string,
+    private readonly idsByUser: Map<string, string[]>,
+    private readonly known: Map<string, NoticeFacts>,
+    /** How many notices each homeowner may see in all (their development's, for all or for their house). */
+    readonly visibleByUser: Map<string, number>,
+  ) {}
 
-/**
- * Throws unless `rows` are exactly the homeowner's 20 newest notices, in order, and each of them
- * is one the homeowner may see (their development; for everyone or for their own house).
- */
-export function checkRows(way: string, homeowner: BenchHomeowner, rows: Pick<NoticeRow, 'id'>[]): void {
-  const { user } = homeowner;
-  const expected = expectedNoticeIds(homeowner);
-  const got = rows.map((row) => row.id);
-  const fail = (why: string) => {
-    throw new Error(`bench: way ${way} returned the wrong rows for ${homeowner.label}: ${why}`);
-  };
-  if (expected.length !== NOTICE_LIMIT) fail(`the data gives only ${expected.length} visible notices`);
-  const byId = new Map(ALL_NOTICES.map((notice) => [notice.id, notice]));
-  for (const id of got) {
-    const notice = byId.get(id);
-    if (!notice) fail(`unknown notice ${id}`);
-    if (notice!.developmentId !== user.developmentId || (notice!.houseId ?? user.houseId) !== user.houseId) {
-      fail(`notice ${id} ("${notice!.title}") belongs to another development or house`);
-    }
+  /** The ids a homeowner must get, newest first. */
+  ids(homeowner: BenchHomeowner): string[] {
+    return this.idsByUser.get(homeowner.user.id) ?? [];
   }
-  if (got.length !== expected.length) fail(`${got.length} rows instead of ${expected.length}`);
-  const firstDifference = got.findIndex((id, index) => id !== expected[index]);
-  if (firstDifference >= 0)
-    fail(`row ${firstDifference + 1} is ${got[firstDifference]}, expected ${expected[firstDifference]}`);
+
+  /**
+   * Throws unless `rows` are exactly the homeowner's 20 newest notices, in order, and each of
+   * them is one the homeowner may see (their development; for everyone or for their own house).
+   */
+  check(way: string, homeowner: BenchHomeowner, rows: RowLike[]): void {
+    const { user } = homeowner;
+    const expected = this.ids(homeowner);
+    const fail = (why: string) => {
+      throw new Error(`bench: way ${way} returned the wrong rows for ${homeowner.label}: ${why}`);
+    };
+    if (expected.length !== NOTICE_LIMIT) fail(`the data gives only ${expected.length} visible notices`);
+    for (const row of rows) {
+      // A row outside the expectation is described by what the way itself returned, when it says.
+      const notice = this.known.get(row.id) ?? factsOf(row);
+      if (!notice) fail(`unknown notice ${row.id}`);
+      if (
+        notice!.developmentId !== user.developmentId ||
+        (notice!.houseId ?? user.houseId) !== user.houseId
+      ) {
+        fail(`notice ${row.id} ("${notice!.title}") belongs to another development or house`);
+      }
+    }
+    const got = rows.map((row) => row.id);
+    if (got.length !== expected.length) fail(`${got.length} rows instead of ${expected.length}`);
+    const firstDifference = got.findIndex((id, index) => id !== expected[index]);
+    if (firstDifference >= 0)
+      fail(`row ${firstDifference + 1} is ${got[firstDifference]}, expected ${expected[firstDifference]}`);
+  }
+}
+
+/** A returned row: SQL ways give snake_case columns, the procedure camelCase fields. */
+type RowLike = { id: string };
+
+function factsOf(row: RowLike): NoticeFacts | undefined {
+  const fields = row as Record<string, unknown>;
+  const developmentId = fields.development_id ?? fields.developmentId;
+  const houseId = fields.house_id ?? fields.houseId ?? null;
+  if (typeof developmentId !== 'string') return undefined;
+  return {
+    developmentId,
+    houseId: typeof houseId === 'string' ? houseId : null,
+    title: String(fields.title),
+  };
+}
+
+const isVisibleTo = (user: SeedUser) => (notice: SeedNotice) =>
+  notice.tenantId === user.tenantId &&
+  notice.developmentId === user.developmentId &&
+  (notice.houseId === null || notice.houseId === user.houseId);
+
+/** Small scale: the seed's notices and the bench's, filtered by the policy's rule in JavaScript. */
+export function expectedFromSeed(homeowners: BenchHomeowner[]): ExpectedRows {
+  const ids = new Map<string, string[]>();
+  const visible = new Map<string, number>();
+  for (const { user } of homeowners) {
+    const mine = ALL_NOTICES.filter(isVisibleTo(user)).sort(newestFirst);
+    ids.set(
+      user.id,
+      mine.slice(0, NOTICE_LIMIT).map((notice) => notice.id),
+    );
+    visible.set(user.id, mine.length);
+  }
+  return new ExpectedRows(
+    'computed from the seed data in JavaScript',
+    ids,
+    new Map(ALL_NOTICES.map((notice) => [notice.id, notice])),
+    visible,
+  );
+}
+
+/** Medium/large scale: the explicit-WHERE read (UNSAFE_READ_SQL) as the owner, and a count. */
+export async function expectedFromDatabase(
+  adminUrl: string,
+  homeowners: BenchHomeowner[],
+): Promise<ExpectedRows> {
+  const ids = new Map<string, string[]>();
+  const visible = new Map<string, number>();
+  const known = new Map<string, NoticeFacts>();
+  await withAdminClient(adminUrl, async (client) => {
+    for (const { user } of homeowners) {
+      const params = [user.tenantId, user.developmentId, user.houseId];
+      const { rows } = await client.query<NoticeRow>(UNSAFE_READ_SQL, params);
+      ids.set(
+        user.id,
+        rows.map((row) => row.id),
+      );
+      for (const row of rows) {
+        known.set(row.id, { developmentId: row.development_id, houseId: row.house_id, title: row.title });
+      }
+      const { rows: count } = await client.query<{ n: number }>(
+        `select count(*)::int as n from notices
+         where tenant_id = $1 and development_id = $2 and (house_id is null or house_id = $3)`,
+        params,
+      );
+      visible.set(user.id, count[0]!.n);
+    }
+  });
+  return new ExpectedRows('read from the database as the owner (explicit WHERE)', ids, known, visible);
 }

@@ -1,23 +1,22 @@
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 import { withAdminClient } from '@openhouse/db/admin';
 import { startEmbeddedPostgres } from '@openhouse/db/embedded';
-import { migrate } from '@openhouse/db/migrate';
-import { seed } from '@openhouse/db/seed';
+import { seedData } from '@openhouse/db/seed-data';
 
-import { databaseUrl } from '../test/support/urls';
+import { createScaledDatabase, type ScaledDatabase, type SeedScale } from './scaled-database';
 import type { Teardown } from './teardown';
 
 /**
- * The database a load run drives: a fresh one, migrated and seeded. On an embedded Postgres in a
- * temp directory by default; with DATABASE_URL (a superuser URL) on that server, where only the
- * run's own database is created and dropped.
+ * The databases a load run drives: one per scale it measures, each fresh, migrated and seeded
+ * (loadtests/scaled-database.ts, shared with `pnpm bench`). On an embedded Postgres in a temp
+ * directory by default; with DATABASE_URL (a superuser URL) on that server, where only the run's
+ * own databases are created and dropped.
  */
 
-export interface LoadDatabase {
+export interface LoadDatabase extends Pick<ScaledDatabase, 'scale' | 'sizes' | 'seeded' | 'preparedSeconds'> {
   /** Owner URL of the run's database: resetting onboarding between suites. */
   adminUrl: string;
   /** The app's login role on it: what the portal connects as. */
@@ -39,12 +38,13 @@ export interface LoadDatabase {
 const LOAD_APP_ROLE = 'openhouse_load_app';
 const LOAD_APP_PASSWORD = 'openhouse_load_app';
 
-export async function startLoadDatabase(
+export async function startLoadDatabases(
+  scales: SeedScale[],
   teardown: Teardown,
   log: (line: string) => void,
   /** For an embedded server: its `max_connections` (Postgres' default of 100 otherwise). */
   maxConnections?: number,
-): Promise<LoadDatabase> {
+): Promise<LoadDatabase[]> {
   let serverUrl = process.env.DATABASE_URL;
   let restart: LoadDatabase['restart'];
   const server = serverUrl ? 'DATABASE_URL' : 'embedded';
@@ -67,21 +67,7 @@ export async function startLoadDatabase(
     serverUrl = embedded.adminUrl;
   }
 
-  const name = `openhouse_load_${randomBytes(4).toString('hex')}`;
-  await withAdminClient(serverUrl, (client) => client.query(`create database ${name}`));
-  if (server === 'DATABASE_URL') {
-    const url = serverUrl;
-    teardown.defer(`drop database ${name}`, () =>
-      withAdminClient(url, (client) => client.query(`drop database if exists ${name} with (force)`)),
-    );
-  }
-  const adminUrl = databaseUrl(serverUrl, name);
-  const appUrl = databaseUrl(serverUrl, name, LOAD_APP_ROLE, LOAD_APP_PASSWORD);
-  log(`migrating and seeding ${name}`);
-  await migrate({ adminUrl, appUrl });
-  await seed(adminUrl);
-  const facts = await withAdminClient(adminUrl, async (client) => {
-    await client.query('analyze');
+  const facts = await withAdminClient(serverUrl, async (client) => {
     const { rows } = await client.query<{ version: string; max: number }>(
       `select current_setting('server_version') as version, current_setting('max_connections')::int as max`,
     );
@@ -90,23 +76,53 @@ export async function startLoadDatabase(
   if (maxConnections && facts.max !== maxConnections) {
     log(`note: the server's max_connections is ${facts.max} (DATABASE_URL), not ${maxConnections}`);
   }
-  return {
-    adminUrl,
-    appUrl,
-    server,
-    serverVersion: facts.version,
-    maxConnections: facts.max,
-    appRole: LOAD_APP_ROLE,
-    restart,
-  };
+  // Every database is ready before any suite runs, so that no seeding competes with a measurement.
+  const databases: LoadDatabase[] = [];
+  for (const scale of scales) {
+    const { adminUrl, appUrl, sizes, seeded, preparedSeconds } = await createScaledDatabase({
+      serverUrl,
+      prefix: 'openhouse_load',
+      appRole: LOAD_APP_ROLE,
+      appPassword: LOAD_APP_PASSWORD,
+      scale,
+      dropAfterwards: server === 'DATABASE_URL',
+      teardown,
+      log,
+    });
+    databases.push({
+      scale,
+      adminUrl,
+      appUrl,
+      server,
+      serverVersion: facts.version,
+      maxConnections: facts.max,
+      appRole: LOAD_APP_ROLE,
+      restart,
+      sizes,
+      seeded,
+      preparedSeconds,
+    });
+  }
+  return databases;
 }
 
-/** Every seeded homeowner back to "not onboarded", their invite codes unused again. */
+const SEEDED_HOMEOWNERS = seedData.users.filter((user) => user.appRole === 'homeowner');
+
+/**
+ * Every seeded homeowner (the ones the suites sign in as) back to "not onboarded", their houses'
+ * invite codes unused again. Only theirs: at medium and large scale the bulk homeowners' progress
+ * is part of the data set being measured and stays as loaded.
+ */
 export async function resetOnboarding(adminUrl: string): Promise<void> {
   await withAdminClient(adminUrl, async (client) => {
     await client.query('begin');
-    await client.query('delete from onboarding_progress');
-    await client.query('update house_invites set used_at = null, used_by = null where used_at is not null');
+    await client.query('delete from onboarding_progress where user_id = any($1::uuid[])', [
+      SEEDED_HOMEOWNERS.map((user) => user.id),
+    ]);
+    await client.query(
+      'update house_invites set used_at = null, used_by = null where house_id = any($1::uuid[]) and used_at is not null',
+      [SEEDED_HOMEOWNERS.map((user) => user.houseId)],
+    );
     await client.query('commit');
   });
 }

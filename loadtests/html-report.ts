@@ -1,4 +1,5 @@
 import type { RunReport, SuiteReport } from './report';
+import { dataSizesTable } from './scaled-database';
 
 /**
  * One self-contained HTML page: the summary table, then per suite latency over time (p50/p95/p99
@@ -63,7 +64,7 @@ ${grid}${xTicks}<line x1="${PAD.left}" x2="${PAD.left}" y1="${PAD.top}" y2="${PA
 ${paths}${legend}</svg></figure>`;
 }
 
-function suiteSection(suite: SuiteReport): string {
+function suiteSection(suite: SuiteReport, scale?: string): string {
   const latencyOverTime = lineChart('Latency over time (per second)', 'seconds', 'ms', [
     { name: 'p50', colour: '#2b8a3e', points: suite.perSecond.map((p) => [p.second, p.p50]) },
     { name: 'p95', colour: '#e67700', points: suite.perSecond.map((p) => [p.second, p.p95]) },
@@ -98,13 +99,13 @@ function suiteSection(suite: SuiteReport): string {
         )
         .join('')}</table>`
     : '';
-  return `<section><h2>${escapeHtml(suite.suite)}</h2>${chaos}
+  return `<section><h2>${escapeHtml(suite.suite)}${scale ? ` — ${escapeHtml(scale)} scale` : ''}</h2>${chaos}
 <p>${escapeHtml(suite.mix)} — ${suite.connections} connections, ${suite.durationSeconds.toFixed(0)} s. Calls sent: ${calls}.</p>
 ${failures}<div class="charts">${latencyOverTime}${throughput}${percentiles}${pool}</div></section>`;
 }
 
-function summaryRows(report: RunReport): string {
-  return report.suites
+function summaryRows(suites: SuiteReport[]): string {
+  return suites
     .map(
       (
         s,
@@ -134,10 +135,62 @@ ${report.durationSeconds.toFixed(0)} s in all.<br>
 Machine: ${m.cpus} × ${escapeHtml(m.cpuModel)}, ${m.memoryGb} GB, Node ${escapeHtml(m.node)}, ${escapeHtml(m.platform)}.
 Topology: ${escapeHtml(report.topology)}.<br>
 Database: ${escapeHtml(report.database.server)} Postgres ${escapeHtml(report.database.version)}, max_connections ${report.database.maxConnections}. Portal env: <code>${escapeHtml(env)}</code></p>
-<table><tr><th>suite</th><th>conns</th><th>requests</th><th>req/s</th><th>p50 ms</th><th>p95 ms</th><th>p99 ms</th><th>non-2xx</th>
-<th>conn err</th><th>timeouts</th><th>bad shape</th><th>pool peak in-use</th><th>pool peak waiting</th><th>Sentry pool events</th></tr>
-${summaryRows(report)}</table>
-${report.suites.map(suiteSection).join('\n')}
+${report.small ? `<h2>${escapeHtml(report.scale)} scale</h2>` : ''}
+${summaryTable(report.suites)}
+${report.small ? `<h2>small scale</h2>${summaryTable(report.small.suites)}${scaleComparison(report)}` : ''}
+${dataTable(report)}
+${report.suites.map((suite) => suiteSection(suite, report.small ? report.scale : undefined)).join('\n')}
+${report.small ? report.small.suites.map((suite) => suiteSection(suite, 'small')).join('\n') : ''}
 </body></html>
 `;
+}
+
+function summaryTable(suites: SuiteReport[]): string {
+  return `<table><tr><th>suite</th><th>conns</th><th>requests</th><th>req/s</th><th>p50 ms</th><th>p95 ms</th><th>p99 ms</th><th>non-2xx</th>
+<th>conn err</th><th>timeouts</th><th>bad shape</th><th>pool peak in-use</th><th>pool peak waiting</th><th>Sentry pool events</th></tr>
+${summaryRows(suites)}</table>`;
+}
+
+function htmlTable(header: string[], rows: string[][]): string {
+  const cells = (tag: string, values: string[]) =>
+    `<tr>${values.map((value) => `<${tag}>${escapeHtml(value)}</${tag}>`).join('')}</tr>`;
+  return `<table>${cells('th', header)}${rows.map((row) => cells('td', row)).join('')}</table>`;
+}
+
+/** Small against the chosen scale, per suite; the target is reported, not enforced. */
+function scaleComparison(report: RunReport): string {
+  const scale = report.scale;
+  return `<h2>small vs ${escapeHtml(scale)}</h2>${htmlTable(
+    [
+      'suite',
+      'small req/s',
+      `${scale} req/s`,
+      `${scale}/small`,
+      'small p50 ms',
+      `${scale} p50 ms`,
+      'small p99 ms',
+      `${scale} p99 ms`,
+      'small errors',
+      `${scale} errors`,
+      'target',
+    ],
+    (report.scaleComparison ?? []).map((row) => [
+      row.suite,
+      row.small.requestsPerSecond.toFixed(0),
+      row.scaled.requestsPerSecond.toFixed(0),
+      `${row.requestsRatio.toFixed(2)}×`,
+      row.small.p50.toFixed(0),
+      row.scaled.p50.toFixed(0),
+      row.small.p99.toFixed(0),
+      row.scaled.p99.toFixed(0),
+      String(row.small.errors),
+      String(row.scaled.errors),
+      row.targetMet ? 'met' : 'NOT met',
+    ]),
+  )}`;
+}
+
+function dataTable(report: RunReport): string {
+  const { header, rows } = dataSizesTable(report.data);
+  return `<h2>Data</h2>${htmlTable(header, rows)}`;
 }

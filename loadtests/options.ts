@@ -1,8 +1,11 @@
+import { SEED_SCALES, type SeedScale } from '@openhouse/db/seed-scale';
+
 import type { TopologyName } from './topology';
 
 /**
- * `pnpm load [--profile smoke|default|peak] [--topology direct|pgbouncer] [--suite …]…`. A profile fixes the
- * concurrency, the duration per suite and the pool settings the portal is started with.
+ * `pnpm load [--profile smoke|default|peak] [--topology direct|pgbouncer] [--scale …] [--suite …]…`.
+ * A profile fixes the concurrency, the duration per suite and the pool settings the portal is
+ * started with; the scale, the data set the database is seeded with.
  */
 
 export const POOL_MAX = 10;
@@ -38,6 +41,11 @@ export interface LoadOptions {
   profile: Profile;
   topology: TopologyName;
   chaos: boolean;
+  /**
+   * The data set (`seedAtScale`). Other than small, the same run first runs the suites on a small
+   * database and reports both side by side.
+   */
+  scale: SeedScale;
   suites: SuiteName[];
   command: string;
 }
@@ -52,7 +60,7 @@ export class UsageError extends Error {
 }
 
 const USAGE = `usage: pnpm load [--profile smoke|default|peak] [--topology direct|pgbouncer] [--chaos]
-                 [--suite chat|onboarding|rag]...
+                 [--scale small|medium|large] [--suite chat|onboarding|rag]...
 
   --profile smoke    ${describe(PROFILES.smoke)} (CI)
   --profile default  ${describe(PROFILES.default)}
@@ -62,6 +70,10 @@ const USAGE = `usage: pnpm load [--profile smoke|default|peak] [--topology direc
                         transaction mode to a Postgres with max_connections=25
   --chaos            during each suite: terminate the app's backends twice, restart Postgres
                      once (embedded only); passes when requests succeed again within 2 s
+  --scale small      the deterministic seed (default)
+  --scale medium|large  seed a production-sized data set (large: minutes to load); the suites
+                     run at small scale first, on a database of their own, and the report puts
+                     both side by side (target: no errors, ≥ 0.8× the small req/s)
   --suite NAME       run only this suite (repeatable); all three by default
 
 DATABASE_URL (a superuser URL) runs against that server in a database of the run's own;
@@ -75,6 +87,7 @@ export function parseLoadOptions(args: string[]): LoadOptions {
   let profile = PROFILES.default;
   let topology: TopologyName = 'direct';
   let chaos = false;
+  let scale: SeedScale = 'small';
   const suites: SuiteName[] = [];
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
@@ -98,6 +111,10 @@ export function parseLoadOptions(args: string[]): LoadOptions {
       if (name !== 'direct' && name !== 'pgbouncer')
         throw new UsageError(`unknown topology ${name}\n\n${USAGE}`);
       topology = name;
+    } else if (arg === '--scale') {
+      const name = value();
+      if (!SEED_SCALES.includes(name as SeedScale)) throw new UsageError(`unknown scale ${name}\n\n${USAGE}`);
+      scale = name as SeedScale;
     } else if (arg === '--chaos') {
       chaos = true;
     } else {
@@ -109,10 +126,16 @@ export function parseLoadOptions(args: string[]): LoadOptions {
       '--chaos restarts the embedded Postgres: use it without DATABASE_URL and --topology',
     );
   }
+  if (chaos && scale !== 'small') {
+    // A chaos run measures recovery from faults, where errors are expected; a scale run compares
+    // throughput and wants none. Together neither comparison would mean anything.
+    throw new UsageError('--chaos measures recovery, not data size: use it without --scale');
+  }
   return {
     profile,
     topology,
     chaos,
+    scale,
     suites: suites.length ? suites : [...SUITE_NAMES],
     command: ['pnpm load', ...args.filter((arg) => arg !== '--')].join(' '),
   };

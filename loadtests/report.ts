@@ -6,6 +6,7 @@ import type { Fault, PhaseReport } from './chaos';
 import type { DriveResult } from './drive';
 import { renderHtmlReport } from './html-report';
 import type { PoolSample } from './pool-sampler';
+import type { DataSizes } from './scaled-database';
 import { perSecond, percentileCurve, summariseLatency, type LatencySummary, type SecondPoint } from './stats';
 
 /** One suite's outcome, as printed, written to JSON and drawn in the HTML page. */
@@ -39,13 +40,103 @@ export interface RunReport {
   date: string;
   command: string;
   profile: string;
+  /** The data set `suites` ran on. */
+  scale: string;
   topology: string;
   machine: { cpus: number; cpuModel: string; memoryGb: number; node: string; platform: string };
   database: { server: string; version: string; maxConnections: number };
   portalEnv: Record<string, string>;
   durationSeconds: number;
+  /** Row counts per scale measured, and how long each database took to prepare. */
+  data: { scale: string; sizes: DataSizes; seeded: Record<string, number>; preparedSeconds: number }[];
   suites: SuiteReport[];
+  /** When `scale` is not small: the same suites, first, on a small database. */
+  small?: { suites: SuiteReport[] };
+  /** When `scale` is not small: per suite, small against `scale`. */
+  scaleComparison?: ScaleComparison[];
   passed: boolean;
+}
+
+/** What a scaled run must show per suite: no errors at scale, and most of the small throughput. */
+export const SCALE_TARGET = { minRequestsRatio: 0.8, maxErrors: 0 } as const;
+
+interface ScaleSide {
+  requestsPerSecond: number;
+  p50: number;
+  p99: number;
+  /** Non-2xx, connection errors, timeouts, wrong shapes and Sentry pool events together. */
+  errors: number;
+}
+
+export interface ScaleComparison {
+  suite: string;
+  small: ScaleSide;
+  scaled: ScaleSide;
+  /** req/s at scale ÷ req/s at small. */
+  requestsRatio: number;
+  targetMet: boolean;
+}
+
+const errorCount = (s: SuiteReport) =>
+  s.non2xx + s.connectionErrors + s.timeouts + s.shapeErrors + s.sentryPoolEvents;
+const side = (s: SuiteReport): ScaleSide => ({
+  requestsPerSecond: s.requestsPerSecond,
+  p50: s.latencyMs.p50,
+  p99: s.latencyMs.p99,
+  errors: errorCount(s),
+});
+
+export function compareScales(small: SuiteReport[], scaled: SuiteReport[]): ScaleComparison[] {
+  return scaled.flatMap((at) => {
+    const base = small.find((candidate) => candidate.suite === at.suite);
+    if (!base) return [];
+    const requestsRatio = at.requestsPerSecond / Math.max(base.requestsPerSecond, 1e-9);
+    return [
+      {
+        suite: at.suite,
+        small: side(base),
+        scaled: side(at),
+        requestsRatio,
+        targetMet: errorCount(at) <= SCALE_TARGET.maxErrors && requestsRatio >= SCALE_TARGET.minRequestsRatio,
+      },
+    ];
+  });
+}
+
+export function scaleComparisonTable(rows: ScaleComparison[], scale: string): string {
+  const header = [
+    'suite',
+    'small req/s',
+    `${scale} req/s`,
+    `${scale}/small`,
+    'small p50 ms',
+    `${scale} p50 ms`,
+    'small p99 ms',
+    `${scale} p99 ms`,
+    'small errors',
+    `${scale} errors`,
+    `target (0 errors, ≥ ${SCALE_TARGET.minRequestsRatio}×)`,
+  ];
+  const body = rows.map((row) => [
+    row.suite,
+    row.small.requestsPerSecond.toFixed(0),
+    row.scaled.requestsPerSecond.toFixed(0),
+    `${row.requestsRatio.toFixed(2)}×`,
+    row.small.p50.toFixed(0),
+    row.scaled.p50.toFixed(0),
+    row.small.p99.toFixed(0),
+    row.scaled.p99.toFixed(0),
+    String(row.small.errors),
+    String(row.scaled.errors),
+    row.targetMet ? 'met' : 'NOT met',
+  ]);
+  return markdown(header, body);
+}
+
+/** A Markdown table, as printed and pasted into the docs. */
+export function markdown(header: string[], rows: string[][]): string {
+  const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
+  return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
 }
 
 export function suiteReport(
@@ -144,8 +235,7 @@ export function summaryTable(suites: SuiteReport[]): string {
     String(s.poolPeakWaiting),
     String(s.sentryPoolEvents),
   ]);
-  const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
-  return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
+  return markdown(header, rows);
 }
 
 export function chaosTable(suites: SuiteReport[]): string {
@@ -169,7 +259,8 @@ export function writeReports(report: RunReport): { json: string; html: string } 
   const stamp = report.date.replace(/[:.]/g, '-');
   const topology = report.topology.includes('PgBouncer') ? '-pgbouncer' : '';
   const chaos = report.suites.some((suite) => suite.chaos) ? '-chaos' : '';
-  const base = path.join(dir, `${stamp}-${report.profile}${topology}${chaos}`);
+  const scale = report.scale === 'small' ? '' : `-${report.scale}`;
+  const base = path.join(dir, `${stamp}-${report.profile}${topology}${chaos}${scale}`);
   writeFileSync(`${base}.json`, `${JSON.stringify(report, null, 2)}\n`);
   writeFileSync(`${base}.html`, renderHtmlReport(report));
   return { json: `${base}.json`, html: `${base}.html` };

@@ -15,26 +15,24 @@ export class Teardown {
   /** Set on SIGINT/SIGTERM: what fails after this failed because it is being torn down. */
   interruptedWith: number | undefined;
 
-  defer(name: string, undo: Step['undo']): void {
-    this.steps.push({ name, undo });
+  /**
+   * Registers `undo`; returns a function that runs it now (and forgets it) instead of at the end —
+   * e.g. a portal stopped after its scale's suites, before the next scale's starts.
+   */
+  defer(name: string, undo: Step['undo']): () => Promise<void> {
+    const step = { name, undo };
+    this.steps.push(step);
+    return async () => {
+      const index = this.steps.indexOf(step);
+      if (index < 0) return;
+      this.steps.splice(index, 1);
+      await runStep(step);
+    };
   }
 
   run(): Promise<void> {
     this.running ??= (async () => {
-      for (const step of this.steps.reverse()) {
-        let timer: NodeJS.Timeout | undefined;
-        try {
-          await Promise.race([
-            step.undo(),
-            new Promise((resolve) => (timer = setTimeout(resolve, STEP_TIMEOUT_MS))),
-          ]);
-        } catch (error) {
-          console.error(`[load] could not ${step.name}: ${(error as Error).message}`);
-        } finally {
-          clearTimeout(timer);
-        }
-      }
-      this.steps = [];
+      while (this.steps.length > 0) await runStep(this.steps.pop()!);
     })();
     return this.running;
   }
@@ -51,5 +49,20 @@ export class Teardown {
         void this.run().finally(() => process.exit(code));
       });
     }
+  }
+}
+
+/** One undo step, bounded in time; its failure is reported, not thrown, so the others still run. */
+async function runStep(step: Step): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      step.undo(),
+      new Promise((resolve) => (timer = setTimeout(resolve, STEP_TIMEOUT_MS))),
+    ]);
+  } catch (error) {
+    console.error(`[load] could not ${step.name}: ${(error as Error).message}`);
+  } finally {
+    clearTimeout(timer);
   }
 }

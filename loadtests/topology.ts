@@ -18,6 +18,8 @@ export interface Topology {
   /** The sum of the portals' DB_POOL_MAX. */
   poolMax: number;
   description: string;
+  /** Stops the portals and PgBouncer now (they are stopped at teardown otherwise). */
+  stop(): Promise<void>;
 }
 
 export const PGBOUNCER_PORTALS = 3;
@@ -41,9 +43,10 @@ export async function startTopology(options: {
   let appUrl = database.appUrl;
   let portalCount = 1;
   let description = 'one tenant portal, directly to Postgres';
+  const stops: (() => Promise<void>)[] = [];
   if (name === 'pgbouncer') {
     const bouncer = await startPgBouncer(database.appUrl, PGBOUNCER_SERVER_POOL);
-    teardown.defer('stop PgBouncer', () => bouncer.stop());
+    stops.push(teardown.defer('stop PgBouncer', () => bouncer.stop()));
     appUrl = bouncer.url;
     portalCount = PGBOUNCER_PORTALS;
     description =
@@ -55,9 +58,18 @@ export async function startTopology(options: {
   for (let i = 0; i < portalCount; i++) {
     const started = Date.now();
     const portal = await startPortal('tenant-portal', { ...portalEnv, DATABASE_URL: appUrl });
-    teardown.defer(`stop tenant portal ${portal.url}`, () => portal.stop());
+    stops.push(teardown.defer(`stop tenant portal ${portal.url}`, () => portal.stop()));
     portals.push(portal);
     log(`tenant portal up at ${portal.url} after ${((Date.now() - started) / 1000).toFixed(1)} s`);
   }
-  return { name, portals, poolMax: poolMax * portalCount, description };
+  return {
+    name,
+    portals,
+    poolMax: poolMax * portalCount,
+    description,
+    // Portals first, then PgBouncer: the reverse of starting them.
+    stop: async () => {
+      for (const stop of stops.reverse()) await stop();
+    },
+  };
 }

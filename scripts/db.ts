@@ -1,15 +1,43 @@
+import { parseArgs } from 'node:util';
+
 import { migrate } from '@openhouse/db/migrate';
-import { seed } from '@openhouse/db/seed';
+import { SEED_SCALES, seedAtScale, type SeedScale } from '@openhouse/db/seed-scale';
 
 import { adminUrlFromEnv, ensureDatabase, loadDotEnv } from './lib/local-env';
 
-/** `pnpm db:migrate` / `pnpm db:seed` against DATABASE_ADMIN_URL (or DATABASE_URL), else the embedded Postgres. */
+/**
+ * `pnpm db:migrate` / `pnpm db:seed [-- --scale small|medium|large]` against DATABASE_ADMIN_URL
+ * (or DATABASE_URL), else the embedded Postgres.
+ */
 
-const command = process.argv[2];
-if (command !== 'migrate' && command !== 'seed') {
-  console.error('usage: tsx scripts/db.ts migrate|seed');
+const USAGE = `usage: tsx scripts/db.ts migrate | seed [--scale ${SEED_SCALES.join('|')}]`;
+const fail = (message: string): never => {
+  console.error(`[db] ${message}`);
+  console.error(USAGE);
   process.exit(2);
+};
+
+const [command, ...rest] = process.argv.slice(2);
+if (command !== 'migrate' && command !== 'seed') fail(`unknown command: ${command ?? '(none)'}`);
+let scale: SeedScale = 'small';
+try {
+  // pnpm passes the `--` of `pnpm db:seed -- --scale large` through literally.
+  const { values } = parseArgs({
+    args: rest.filter((arg) => arg !== '--'),
+    options: { scale: { type: 'string' } },
+    strict: true,
+  });
+  if (values.scale !== undefined) {
+    if (command !== 'seed') fail('--scale applies to seed only');
+    if (!(SEED_SCALES as readonly string[]).includes(values.scale)) {
+      fail(`--scale must be one of ${SEED_SCALES.join(', ')}, not '${values.scale}'`);
+    }
+    scale = values.scale as SeedScale;
+  }
+} catch (error) {
+  fail((error as Error).message);
 }
+
 const log = (line: string) => console.log(`[db] ${line}`);
 loadDotEnv();
 const embedded = await ensureDatabase(log);
@@ -18,8 +46,7 @@ try {
     const applied = await migrate({ adminUrl: adminUrlFromEnv(), appUrl: process.env.DATABASE_URL, log });
     log(applied.length ? `${applied.length} migration(s) applied` : 'already up to date');
   } else {
-    await seed(adminUrlFromEnv());
-    log('seed loaded');
+    await seedAtScale(adminUrlFromEnv(), scale, log);
   }
 } catch (error) {
   console.error(`[db] ${(error as Error).message}`);

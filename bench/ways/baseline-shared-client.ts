@@ -2,7 +2,7 @@
 // may do (test/static/no-stray-connections.test.ts exempts bench files named *baseline*).
 import pg from 'pg';
 
-import { READ_SQL, RLS_PRELUDE, STATEMENT_TIMEOUT_MS, type NoticeRow } from '../workload';
+import { READ_SQL, RLS_PRELUDE, rlsPreludeParams, type NoticeRow } from '../workload';
 import type { NodeWaySpec } from './way';
 
 /**
@@ -39,7 +39,7 @@ export async function sharedClientWay(appUrl: string): Promise<NodeWaySpec> {
       oneAtATime(async () => {
         await client.query('begin');
         try {
-          await client.query(RLS_PRELUDE, [JSON.stringify(homeowner.claims), String(STATEMENT_TIMEOUT_MS)]);
+          await client.query(RLS_PRELUDE, rlsPreludeParams(homeowner));
           const { rows } = await client.query<NoticeRow>(READ_SQL);
           await client.query('commit');
           return rows;

@@ -1,4 +1,5 @@
 import { createDatabase, loadDbEnv, poolConfigFromEnv } from '@openhouse/db';
+import { requestRoleFor } from '@openhouse/db/rls';
 
 import { POOL_MAX } from '../options';
 import { READ_SQL, sqlLiteral, type NoticeRow } from '../workload';
@@ -9,13 +10,15 @@ import type { NodeWaySpec } from './way';
  * example — a Drizzle transaction on a pool WITHOUT pipelining, then one statement for the claims
  * and one for the role:
  *
- *   BEGIN; select set_config('request.jwt.claims', '…', true); set local role authenticated;
+ *   BEGIN; select set_config('request.jwt.claims', '…', true); set local role homeowner;
  *   <read>; COMMIT;
  *
  * five statements, each waiting for the previous one's reply: five round trips. Safe (both
- * settings are transaction-local). The claims are inlined as an escaped literal, as Drizzle's
- * example does with `sql.raw`; the pool is this project's, so it is checked out by Drizzle and
- * not by bench code.
+ * settings are transaction-local). The role is the request role `withRls` would pick for the
+ * claims (their originals use `authenticated`; here policies are written per request role), so
+ * (c) and (d) run the read under the same policies. The claims are inlined as an escaped literal,
+ * as Drizzle's example does with `sql.raw`; the pool is this project's, so it is checked out by
+ * Drizzle and not by bench code.
  */
 export function fiveRoundTripsWay(appUrl: string): NodeWaySpec {
   const database = createDatabase(
@@ -42,7 +45,8 @@ export function fiveRoundTripsWay(appUrl: string): NodeWaySpec {
         await tx.execute(
           `select set_config('request.jwt.claims', ${sqlLiteral(JSON.stringify(homeowner.claims))}, true)`,
         );
-        await tx.execute('set local role authenticated');
+        // From a fixed map of three role names, never from the token: safe to inline.
+        await tx.execute(`set local role ${requestRoleFor(homeowner.claims)}`);
         const { rows } = await tx.execute<Record<string, unknown>>(READ_SQL);
         return rows as unknown as NoticeRow[];
       }),

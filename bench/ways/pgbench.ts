@@ -16,10 +16,10 @@ import { machineCpu, summarise, type Cell } from '../measure';
 import {
   READ_SQL,
   RLS_PRELUDE,
-  STATEMENT_TIMEOUT_MS,
-  checkRows,
+  rlsPreludeParams,
   sqlLiteral,
   type BenchHomeowner,
+  type ExpectedRows,
 } from '../workload';
 import type { Way } from './way';
 import { appDatabase } from './with-rls';
@@ -45,10 +45,28 @@ export function findPgbench(): string | undefined {
   return undefined;
 }
 
-/** The script pgbench runs for homeowner `index`: `:claims_<index>` and `:timeout` are `-D` variables. */
+/**
+ * The script pgbench runs for homeowner `index`. The prelude's `$n` become the `-D` variables
+ * `:prelude_<index>_<n>`, whose values are `rlsPreludeParams` — whatever (d) sends, in its order —
+ * and which pgbench sends as parameters under `--protocol=extended`, as (d) does.
+ */
 export function pgbenchScript(index: number): string {
-  const prelude = RLS_PRELUDE.replace('$1', `:claims_${index}`).replace('$2', ':timeout');
+  const prelude = RLS_PRELUDE.replace(/\$(\d+)/g, (_, n: string) => `:${preludeVariable(index, Number(n))}`);
   return `BEGIN;\n${prelude};\n${READ_SQL};\nCOMMIT;\n`;
+}
+
+const preludeVariable = (index: number, n: number) => `prelude_${index}_${n}`;
+
+/** `name=value` for every variable of homeowner `index`'s script. */
+function pgbenchVariables(index: number, homeowner: BenchHomeowner): [string, string][] {
+  const params = rlsPreludeParams(homeowner);
+  const used = new Set([...RLS_PRELUDE.matchAll(/\$(\d+)/g)].map((match) => Number(match[1])));
+  if (used.size !== params.length || params.some((_, i) => !used.has(i + 1))) {
+    throw new Error(
+      `bench: the prelude uses $${[...used].join(', $')} but withRls passes ${params.length} parameters`,
+    );
+  }
+  return params.map((value, i) => [preludeVariable(index, i + 1), value]);
 }
 
 const WARMUP_TRANSACTIONS_PER_CLIENT = 50;
@@ -57,6 +75,7 @@ const PGBENCH_THREADS = 2;
 export function pgbenchWay(
   appUrl: string,
   homeowners: BenchHomeowner[],
+  expected: ExpectedRows,
   teardown: Teardown,
   pgbench = findPgbench(),
 ): Way {
@@ -84,10 +103,9 @@ export function pgbenchWay(
     writeFileSync(file, pgbenchScript(index));
     return file;
   });
-  const variables = [
-    ...homeowners.map((homeowner, index) => `claims_${index}=${JSON.stringify(homeowner.claims)}`),
-    `timeout=${STATEMENT_TIMEOUT_MS}`,
-  ];
+  const variables = homeowners.flatMap((homeowner, index) =>
+    pgbenchVariables(index, homeowner).map(([name, value]) => `${name}=${value}`),
+  );
   const url = new URL(appUrl);
   const password = decodeURIComponent(url.password);
   url.password = ''; // to PGPASSWORD, not onto the command line
@@ -114,9 +132,9 @@ export function pgbenchWay(
       const database = appDatabase(appUrl, 'bench-e-verify', { DB_POOL_MIN: '0', DB_POOL_MAX: '1' });
       try {
         for (const [index, homeowner] of homeowners.entries()) {
+          const values = new Map(pgbenchVariables(index, homeowner));
           const statements = pgbenchScript(index)
-            .replace(`:claims_${index}`, sqlLiteral(JSON.stringify(homeowner.claims)))
-            .replace(':timeout', sqlLiteral(String(STATEMENT_TIMEOUT_MS)))
+            .replace(/:(prelude_\d+_\d+)\b/g, (_, name: string) => sqlLiteral(values.get(name)!))
             .split(';\n')
             .map((statement) => statement.trim())
             .filter(Boolean);
@@ -128,7 +146,7 @@ export function pgbenchWay(
             for (const statement of statements.slice(1, -1)) last = await tx.execute(statement);
             return last.rows as { id: string }[];
           });
-          checkRows('e', homeowner, rows);
+          expected.check('e', homeowner, rows);
         }
         await run(1, ['--transactions=1']); // and pgbench itself accepts the script and connects
       } finally {

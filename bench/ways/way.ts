@@ -1,5 +1,5 @@
 import { closedLoop, type Cell } from '../measure';
-import { checkRows, expectedNoticeIds, NOTICE_LIMIT, type BenchHomeowner, type NoticeRow } from '../workload';
+import { NOTICE_LIMIT, type BenchHomeowner, type ExpectedRows, type NoticeRow } from '../workload';
 
 export type WayKey = 'a' | 'b' | 'c' | 'd' | 'e';
 
@@ -35,13 +35,13 @@ export interface NodeWaySpec {
  * rotate on every connection, as they do in production. Every timed answer is spot-checked too
  * (row count and newest row), so a way that mixes identities under concurrency fails loudly.
  */
-export function nodeWay(spec: NodeWaySpec, homeowners: BenchHomeowner[]): Way {
-  const newestIds = homeowners.map((homeowner) => expectedNoticeIds(homeowner)[0]);
+export function nodeWay(spec: NodeWaySpec, homeowners: BenchHomeowner[], expected: ExpectedRows): Way {
+  const newestIds = homeowners.map((homeowner) => expected.ids(homeowner)[0]);
   const readAs = async (caller: number, iteration: number) => {
     const index = (caller + iteration) % homeowners.length;
     const rows = await spec.read(homeowners[index]!);
     if (rows.length !== NOTICE_LIMIT || rows[0]?.id !== newestIds[index]) {
-      checkRows(spec.key, homeowners[index]!, rows); // throws with the details
+      expected.check(spec.key, homeowners[index]!, rows); // throws with the details
     }
   };
   return {
@@ -50,7 +50,7 @@ export function nodeWay(spec: NodeWaySpec, homeowners: BenchHomeowner[]): Way {
     description: spec.description,
     unsafe: spec.unsafe,
     async verify() {
-      for (const homeowner of homeowners) checkRows(spec.key, homeowner, await spec.read(homeowner));
+      for (const homeowner of homeowners) expected.check(spec.key, homeowner, await spec.read(homeowner));
     },
     async measure(concurrency, seconds, warmupSeconds) {
       if (warmupSeconds > 0) await closedLoop(concurrency, warmupSeconds, readAs);

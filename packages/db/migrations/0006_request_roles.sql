@@ -129,6 +129,8 @@ create table analytics_user_days (
   development_id uuid,
   day date not null,
   user_id uuid not null,
+  -- Whether the person is a homeowner (not staff): active homeowners without a join to profiles.
+  homeowner boolean not null,
   events integer not null,
   notices_opened integer not null,
   foreign key (tenant_id, development_id) references developments (tenant_id, id)
@@ -162,6 +164,8 @@ begin
       'create policy %1$s_owner on %1$I for all to %2$I using (true) with check (true)', t, current_user
     );
   end loop;
+  -- The rollup trigger looks up whether an event's author is a homeowner.
+  execute format('create policy profiles_owner_read on profiles for select to %I using (true)', current_user);
 end
 $$;
 
@@ -178,10 +182,11 @@ begin
     on conflict (tenant_id, development_id, day, name)
     do update set events = d.events + excluded.events;
   insert into public.analytics_user_days as u
-      (tenant_id, development_id, day, user_id, events, notices_opened)
-    select tenant_id, development_id, (created_at at time zone 'UTC')::date, user_id, count(*),
-      count(*) filter (where name = 'notice.opened')
-    from inserted group by 1, 2, 3, 4 order by 1, 2, 3, 4
+      (tenant_id, development_id, day, user_id, homeowner, events, notices_opened)
+    select i.tenant_id, i.development_id, (i.created_at at time zone 'UTC')::date, i.user_id,
+      exists (select 1 from public.profiles p where p.id = i.user_id and p.app_role = 'homeowner'),
+      count(*), count(*) filter (where i.name = 'notice.opened')
+    from inserted i group by 1, 2, 3, 4 order by 1, 2, 3, 4
     on conflict (tenant_id, development_id, day, user_id)
     do update set events = u.events + excluded.events,
       notices_opened = u.notices_opened + excluded.notices_opened;
@@ -231,10 +236,11 @@ begin
     select tenant_id, development_id, (created_at at time zone 'UTC')::date, name, count(*)
     from public.analytics_events group by 1, 2, 3, 4;
   insert into public.analytics_user_days
-      (tenant_id, development_id, day, user_id, events, notices_opened)
-    select tenant_id, development_id, (created_at at time zone 'UTC')::date, user_id, count(*),
-      count(*) filter (where name = 'notice.opened')
-    from public.analytics_events group by 1, 2, 3, 4;
+      (tenant_id, development_id, day, user_id, homeowner, events, notices_opened)
+    select e.tenant_id, e.development_id, (e.created_at at time zone 'UTC')::date, e.user_id,
+      exists (select 1 from public.profiles p where p.id = e.user_id and p.app_role = 'homeowner'),
+      count(*), count(*) filter (where e.name = 'notice.opened')
+    from public.analytics_events e group by 1, 2, 3, 4;
   insert into public.development_stats (tenant_id, development_id, notices)
     select d.tenant_id, d.id, (select count(*) from public.notices n where n.development_id = d.id)
     from public.developments d;
@@ -251,8 +257,9 @@ create extension if not exists btree_gin;
 
 create index notices_tenant_recent_idx on notices (tenant_id, created_at desc, id desc);
 create index documents_tenant_recent_idx on documents (tenant_id, created_at desc, id desc);
--- Onboarding's key documents: development-wide documents of a few categories.
-create index documents_key_idx on documents (tenant_id, development_id, category) where house_id is null;
+-- Onboarding's key documents: the newest development-wide document of a few categories.
+create index documents_key_idx
+  on documents (tenant_id, development_id, category, created_at desc, id desc) where house_id is null;
 -- Retrieval matches words inside the caller's development only, never across the platform.
 create index document_passages_scope_search_idx
   on document_passages using gin (tenant_id, development_id, search);

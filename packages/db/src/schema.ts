@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import {
   bigint,
+  boolean,
   customType,
   date,
   integer,
@@ -214,6 +215,7 @@ export const analyticsUserDays = pgTable('analytics_user_days', {
   developmentId: uuid('development_id'),
   day: date('day').notNull(),
   userId: uuid('user_id').notNull(),
+  homeowner: boolean('homeowner').notNull(),
   events: integer('events').notNull(),
   noticesOpened: integer('notices_opened').notNull(),
 });

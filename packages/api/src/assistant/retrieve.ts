@@ -43,22 +43,38 @@ export async function retrievePassages(db: Db, question: string): Promise<Retrie
   const covered = sql<number>`cardinality(array(
     select unnest(tsvector_to_array(${documentPassages.search})) intersect select unnest(${questionTerms})
   ))`;
-  return db
+  const rank = sql<number>`ts_rank(${documentPassages.search}, ${query})`;
+  // Ranked over the passages alone, then joined to their documents: the join touches three rows,
+  // not every matching passage. RLS narrows the passages to the caller's development first (its
+  // policy leads the scope indexes), so nothing of other developments is read or ranked.
+  const ranked = db
     .select({
       passageId: documentPassages.id,
       documentId: documentPassages.documentId,
-      title: documents.title,
-      category: documents.category,
       heading: documentPassages.heading,
       content: documentPassages.content,
-      snippet: sql<string>`ts_headline('english', ${documentPassages.content}, ${query},
-        'StartSel=<mark>, StopSel=</mark>, MaxWords=40, MinWords=15')`,
+      covered: covered.as('covered'),
+      rank: rank.as('rank'),
     })
     .from(documentPassages)
-    .innerJoin(documents, eq(documents.id, documentPassages.documentId))
     .where(
       and(sql`${documentPassages.search} @@ ${query}`, sql`${covered} * 2 >= cardinality(${questionTerms})`),
     )
-    .orderBy(desc(covered), desc(sql`ts_rank(${documentPassages.search}, ${query})`), documentPassages.id)
-    .limit(TOP_PASSAGES);
+    .orderBy(desc(covered), desc(rank), documentPassages.id)
+    .limit(TOP_PASSAGES)
+    .as('ranked');
+  return db
+    .select({
+      passageId: ranked.passageId,
+      documentId: ranked.documentId,
+      title: documents.title,
+      category: documents.category,
+      heading: ranked.heading,
+      content: ranked.content,
+      snippet: sql<string>`ts_headline('english', ${ranked.content}, ${query},
+        'StartSel=<mark>, StopSel=</mark>, MaxWords=40, MinWords=15')`,
+    })
+    .from(ranked)
+    .innerJoin(documents, eq(documents.id, ranked.documentId))
+    .orderBy(desc(ranked.covered), desc(ranked.rank), ranked.passageId);
 }

@@ -73,78 +73,76 @@ export const analyticsRouter = router({
       const day = sql<string>`to_char(${analyticsDaily.day}, 'YYYY-MM-DD')`;
       const hasStep = (step: string) =>
         sql<number>`(count(*) filter (where ${step} = any(${onboardingProgress.completedSteps})))::int`;
-      const [byName, [eventTotals], [people], byDay, [funnel], [homeownerActivity], topics, noticeReach] =
-        await Promise.all([
-          ctx.db
-            .select({ name: analyticsDaily.name, events })
-            .from(analyticsDaily)
-            .where(dailyScope)
-            .groupBy(analyticsDaily.name)
-            .orderBy(desc(events)),
-          ctx.db.select({ events }).from(analyticsDaily).where(dailyScope),
-          ctx.db
-            .select({ activeUsers: countDistinct(analyticsUserDays.userId) })
-            .from(analyticsUserDays)
-            .where(peopleScope),
-          ctx.db.select({ day, events }).from(analyticsDaily).where(dailyScope).groupBy(day).orderBy(day),
-          ctx.db
-            .select({
-              homeowners: count(profiles.id),
-              claimed: hasStep('claim'),
-              profiled: hasStep('profile'),
-              acknowledged: hasStep('documents'),
-            })
-            .from(profiles)
-            .leftJoin(onboardingProgress, eq(onboardingProgress.userId, profiles.id))
-            .where(and(eq(profiles.appRole, 'homeowner'), inDevelopment(profiles.developmentId))),
-          ctx.db
-            .select({ activeHomeowners: countDistinct(analyticsUserDays.userId) })
-            .from(analyticsUserDays)
-            .innerJoin(profiles, eq(profiles.id, analyticsUserDays.userId))
-            .where(and(peopleScope, eq(profiles.appRole, 'homeowner'))),
-          ctx.db
-            .select({
-              topic: sql<string>`coalesce(${assistantQuestions.topic}, 'unanswered')`,
-              questions: count(),
-            })
-            .from(assistantQuestions)
-            .where(
-              and(
-                gte(assistantQuestions.createdAt, sql`now() - make_interval(days => ${input.days})`),
-                inDevelopment(assistantQuestions.developmentId),
-              ),
-            )
-            .groupBy(sql`1`)
-            .orderBy(desc(count()))
-            .limit(10),
-          // Per development: homeowners, notices (all time, a counter) and homeowners who opened
-          // one in the period.
-          ctx.db
-            .select({
-              developmentId: developments.id,
-              name: developments.name,
-              // Spelled out: Drizzle leaves columns unqualified in a one-table select, and these
-              // correlated subqueries need `developments.id` to mean the outer row.
-              homeowners: sql<number>`(select count(*)::int from profiles p
+      const [byName, [eventTotals], [people], byDay, [funnel], topics, noticeReach] = await Promise.all([
+        ctx.db
+          .select({ name: analyticsDaily.name, events })
+          .from(analyticsDaily)
+          .where(dailyScope)
+          .groupBy(analyticsDaily.name)
+          .orderBy(desc(events)),
+        ctx.db.select({ events }).from(analyticsDaily).where(dailyScope),
+        ctx.db
+          .select({
+            activeUsers: countDistinct(analyticsUserDays.userId),
+            activeHomeowners: sql<number>`(count(distinct ${analyticsUserDays.userId})
+                filter (where ${analyticsUserDays.homeowner}))::int`,
+          })
+          .from(analyticsUserDays)
+          .where(peopleScope),
+        ctx.db.select({ day, events }).from(analyticsDaily).where(dailyScope).groupBy(day).orderBy(day),
+        ctx.db
+          .select({
+            homeowners: count(profiles.id),
+            claimed: hasStep('claim'),
+            profiled: hasStep('profile'),
+            acknowledged: hasStep('documents'),
+          })
+          .from(profiles)
+          .leftJoin(onboardingProgress, eq(onboardingProgress.userId, profiles.id))
+          .where(and(eq(profiles.appRole, 'homeowner'), inDevelopment(profiles.developmentId))),
+        ctx.db
+          .select({
+            topic: sql<string>`coalesce(${assistantQuestions.topic}, 'unanswered')`,
+            questions: count(),
+          })
+          .from(assistantQuestions)
+          .where(
+            and(
+              gte(assistantQuestions.createdAt, sql`now() - make_interval(days => ${input.days})`),
+              inDevelopment(assistantQuestions.developmentId),
+            ),
+          )
+          .groupBy(sql`1`)
+          .orderBy(desc(count()))
+          .limit(10),
+        // Per development: homeowners, notices (all time, a counter) and homeowners who opened
+        // one in the period.
+        ctx.db
+          .select({
+            developmentId: developments.id,
+            name: developments.name,
+            // Spelled out: Drizzle leaves columns unqualified in a one-table select, and these
+            // correlated subqueries need `developments.id` to mean the outer row.
+            homeowners: sql<number>`(select count(*)::int from profiles p
               where p.tenant_id = developments.tenant_id and p.development_id = developments.id
                 and p.app_role = 'homeowner')`,
-              notices: sql<number>`coalesce((select s.notices::int from development_stats s
+            notices: sql<number>`coalesce((select s.notices::int from development_stats s
               where s.development_id = developments.id), 0)`,
-              readers: sql<number>`(select count(distinct u.user_id)::int from analytics_user_days u
+            readers: sql<number>`(select count(distinct u.user_id)::int from analytics_user_days u
               where u.tenant_id = developments.tenant_id and u.development_id = developments.id
                 and u.day >= ${firstDay} and u.notices_opened > 0)`,
-            })
-            .from(developments)
-            .where(inDevelopment(developments.id))
-            .orderBy(developments.name),
-        ]);
+          })
+          .from(developments)
+          .where(inDevelopment(developments.id))
+          .orderBy(developments.name),
+      ]);
       return {
         days: input.days,
         totals: { events: eventTotals!.events, activeUsers: people!.activeUsers },
         byName,
         byDay,
         funnel: funnel!,
-        activeHomeowners: homeownerActivity!.activeHomeowners,
+        activeHomeowners: people!.activeHomeowners,
         topics,
         noticeReach,
       };

@@ -1,5 +1,5 @@
 import { TRPCError } from '@trpc/server';
-import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { z } from 'zod';
 
 import { normaliseInviteCode, schema, type Db } from '@openhouse/db';
@@ -55,13 +55,18 @@ const stepInput = z.discriminatedUnion('step', [
   }),
 ]);
 
+/** The newest development-wide document of each key category: the current guide, not every edition. */
 async function keyDocuments(db: Db) {
   // RLS: the homeowner's development-wide documents only.
   return db
-    .select({ id: documents.id, title: documents.title, category: documents.category })
+    .selectDistinctOn([documents.category], {
+      id: documents.id,
+      title: documents.title,
+      category: documents.category,
+    })
     .from(documents)
     .where(and(isNull(documents.houseId), inArray(documents.category, KEY_DOCUMENT_CATEGORIES)))
-    .orderBy(asc(documents.title));
+    .orderBy(documents.category, desc(documents.createdAt), desc(documents.id));
 }
 
 async function readStatus(db: Db) {
