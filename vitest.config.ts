@@ -4,7 +4,7 @@ export default defineConfig({
   test: {
     // One real Postgres for the run: TEST_DATABASE_URL if set, else an embedded one. Each test
     // file clones its own database from a migrated, seeded template.
-    globalSetup: ['./test/support/global-setup.ts'],
+    globalSetup: ['./tooling/harness/src/vitest-setup.ts'],
     // In CI each run also writes a JSON report; .ci/run sums them into one closing line.
     reporters: process.env.CI
       ? ['default', ['json', { outputFile: `test-results/vitest-${process.pid}.json` }]]

@@ -1,17 +1,16 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { serverFacts, startPostgres } from '@openhouse/harness/postgres';
+import {
+  createScaledDatabase,
+  type ScaledDatabase,
+  type SeedScale,
+} from '@openhouse/harness/scaled-database';
+import type { Teardown } from '@openhouse/harness/teardown';
 
-import { withAdminClient } from '@openhouse/db/admin';
-import { startEmbeddedPostgres } from '@openhouse/db/embedded';
-
-import { createScaledDatabase, type ScaledDatabase, type SeedScale } from '../loadtests/scaled-database';
-import type { Teardown } from './cleanup';
 import { insertBenchNotices } from './workload';
 
 /**
  * The databases every way is measured against: one per scale, fresh, migrated and seeded by the
- * same code as `pnpm load` (loadtests/scaled-database.ts). At small scale the bench adds notices
+ * same code as `pnpm load` (`createScaledDatabase` in tooling/harness). At small scale the bench adds notices
  * of its own so that a homeowner's "20 newest" is a real filter; at medium and large the data set
  * already is one. By default on an embedded Postgres in a temp directory (deleted afterwards);
  * with BENCH_DATABASE_URL on that server instead, where only the bench's own databases are
@@ -47,47 +46,25 @@ export async function startBenchDatabases(
   teardown: Teardown,
   log: (line: string) => void,
 ): Promise<{ server: BenchServer; databases: BenchDatabase[] }> {
-  let serverUrl = process.env.BENCH_DATABASE_URL;
-  const server = serverUrl ? 'BENCH_DATABASE_URL' : 'embedded';
-  if (!serverUrl) {
-    const dataRoot = mkdtempSync(path.join(tmpdir(), 'openhouse-bench-'));
-    teardown.defer('remove the temp directory', () => rmSync(dataRoot, { recursive: true, force: true }));
-    // Also on a hard exit: the embedded server deletes its data directory, this the parent.
-    process.on('exit', () => rmSync(dataRoot, { recursive: true, force: true }));
-    log(`starting an embedded Postgres in ${dataRoot}`);
-    const embedded = await startEmbeddedPostgres({
-      dataDir: path.join(dataRoot, 'pg'),
-      persistent: false,
-      postgresFlags: ['-c', `max_connections=${EMBEDDED_MAX_CONNECTIONS}`],
-    });
-    teardown.defer('stop the embedded Postgres', () => embedded.stop());
-    serverUrl = embedded.adminUrl;
-  } else {
-    log(`using BENCH_DATABASE_URL (${withoutCredentials(serverUrl)})`);
-  }
-
-  const facts = await withAdminClient(serverUrl, async (client) => {
-    const { rows } = await client.query<{
-      superuser: boolean;
-      max: number;
-      used: number;
-      server_version: string;
-      version: string;
-    }>(
-      `select (select rolsuper from pg_roles where rolname = current_user) as superuser,
-              current_setting('max_connections')::int as max,
-              (select count(*)::int from pg_stat_activity) as used,
-              current_setting('server_version') as server_version, version()`,
-    );
-    return rows[0]!;
+  const postgres = await startPostgres({
+    url: process.env.BENCH_DATABASE_URL,
+    label: 'bench',
+    settings: { max_connections: EMBEDDED_MAX_CONNECTIONS },
+    log,
   });
+  teardown.defer('stop the embedded Postgres and remove its directory', () => postgres.stop());
+  const serverUrl = postgres.url;
+  const server = postgres.source === 'url' ? 'BENCH_DATABASE_URL' : 'embedded';
+  if (postgres.source === 'url') log(`using BENCH_DATABASE_URL (${withoutCredentials(serverUrl)})`);
+
+  const facts = await serverFacts(serverUrl);
   if (!facts.superuser) {
     throw new Error('BENCH_DATABASE_URL must name a superuser: the bench creates a database and a role');
   }
   const needed = connectionsNeeded(scales.length);
-  if (facts.max - facts.used < needed) {
+  if (facts.maxConnections - facts.connectionsInUse < needed) {
     log(
-      `warning: max_connections is ${facts.max} with ${facts.used} in use; ` +
+      `warning: max_connections is ${facts.maxConnections} with ${facts.connectionsInUse} in use; ` +
         `the 50-caller pgbench cell and the pools need about ${needed}`,
     );
   }
@@ -115,7 +92,7 @@ export async function startBenchDatabases(
     databases.push({ ...database, benchNotices });
   }
   return {
-    server: { server, serverVersion: facts.server_version, versionString: facts.version },
+    server: { server, serverVersion: facts.serverVersion, versionString: facts.versionString },
     databases,
   };
 }

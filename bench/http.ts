@@ -4,9 +4,9 @@ import { performance } from 'node:perf_hooks';
 import { appRouter, createCallerFactory, createContext } from '@openhouse/api';
 import { createVerifier, loadAuthEnv } from '@openhouse/auth';
 import { mintDevToken } from '@openhouse/auth/dev-token';
+import { startPortal } from '@openhouse/harness/next-server';
+import type { Teardown } from '@openhouse/harness/teardown';
 
-import { startPortal } from '../test/support/next-server';
-import type { Teardown } from './cleanup';
 import { closedLoop, type CellResult } from './measure';
 import { POOL_MAX, POOL_MIN } from './options';
 import { NOTICE_LIMIT, type BenchHomeowner, type ExpectedRows } from './workload';

@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 
+import { percentile } from '@openhouse/harness/stats';
+
 /** One cell of the table: one way at one concurrency. */
 export interface CellResult {
   concurrency: number;
@@ -92,22 +94,8 @@ export function summarise(concurrency: number, latenciesMs: ArrayLike<number>, s
     ops: sorted.length,
     seconds,
     opsPerSecond: sorted.length / seconds,
-    p50Ms: percentile(sorted, 0.5),
-    p99Ms: percentile(sorted, 0.99),
+    p50Ms: percentile(sorted, 50),
+    p99Ms: percentile(sorted, 99),
     meanMs: sorted.length ? total / sorted.length : Number.NaN,
   };
-}
-
-/** Nearest-rank percentile of an ascending array. */
-export function percentile(sorted: ArrayLike<number>, quantile: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  const rank = Math.min(sorted.length, Math.max(1, Math.ceil(quantile * sorted.length)));
-  return sorted[rank - 1]!;
-}
-
-export function median(values: number[]): number {
-  return percentile(
-    [...values].sort((a, b) => a - b),
-    0.5,
-  );
 }

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 
-import type { SeedScale } from '../loadtests/scaled-database';
+import { UsageError } from '@openhouse/harness/cli';
+import type { SeedScale } from '@openhouse/seed';
 
 /** What one `pnpm bench` run measures and for how long. */
 export interface BenchOptions {
@@ -89,15 +90,4 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
     scale,
     command: ['pnpm bench', ...args].join(' '),
   };
-}
-
-/** A bad command line: printed with the usage, exit code 2 (0 for --help). */
-export class UsageError extends Error {
-  constructor(
-    message: string,
-    readonly exitCode = 2,
-  ) {
-    super(message);
-    this.name = 'UsageError';
-  }
 }

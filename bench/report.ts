@@ -4,7 +4,8 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 
-import { dataSizesTable } from '../loadtests/scaled-database';
+import { dataSizesTable } from '@openhouse/harness/scaled-database';
+
 import type { BenchDatabase, BenchServer } from './database';
 import type { HttpResult } from './http';
 import { isSkipped, type Cell } from './measure';

@@ -2,12 +2,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 
-import { scalesToMeasure } from '../loadtests/scaled-database';
-import { Teardown } from './cleanup';
+import { runTool } from '@openhouse/harness/cli';
+import { scalesToMeasure } from '@openhouse/harness/scaled-database';
+import type { Teardown } from '@openhouse/harness/teardown';
+
 import { startBenchDatabases, type BenchDatabase } from './database';
 import { measureHttpOverhead, type HttpResult } from './http';
 import { isSkipped, type Cell } from './measure';
-import { parseBenchOptions, POOL_MAX, UsageError, type BenchOptions } from './options';
+import { parseBenchOptions, POOL_MAX, type BenchOptions } from './options';
 import {
   costTable,
   dataText,
@@ -252,27 +254,7 @@ async function main(options: BenchOptions, teardown: Teardown): Promise<void> {
   console.log(`\nJSON: ${path.relative(process.cwd(), file)}`);
 }
 
-let exitCode = 0;
-const teardown = new Teardown();
-try {
-  const options = parseBenchOptions(process.argv.slice(2));
-  teardown.exitOnSignals();
-  await main(options, teardown);
-} catch (error) {
-  if (error instanceof UsageError) {
-    (error.exitCode === 0 ? console.log : console.error)(error.message);
-    exitCode = error.exitCode;
-  } else if (!teardown.interrupted) {
-    // After Ctrl-C, whatever was running fails because its pool is being closed: not news.
-    console.error(
-      `[bench] failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
-    );
-    exitCode = 1;
-  }
-} finally {
-  await teardown.run();
-}
-exitCode = teardown.interruptedWith ?? exitCode;
-// Explicitly, with the run's own code: nothing a library left open keeps the process alive, and no
-// library's exit hook turns a failed run into exit 0.
-process.exit(exitCode);
+await runTool('bench', async (teardown) => {
+  await main(parseBenchOptions(process.argv.slice(2)), teardown);
+  return 0;
+});

@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 
-import { median } from './measure';
+import { median } from '@openhouse/harness/stats';
+
 import { POOL_MIN } from './options';
 import { READ_SQL, type BenchHomeowner } from './workload';
 import { appDatabase } from './ways/with-rls';

@@ -1,9 +1,8 @@
 import type { Claims } from '@openhouse/auth';
 import { withAdminClient } from '@openhouse/db/admin';
 import { PRELUDE, preludeParams } from '@openhouse/db/rls';
-import { seedData, stableUuid, type SeedNotice, type SeedUser } from '@openhouse/db/seed-data';
-
-import { claimsFor } from '../test/support/identities';
+import { seedData, stableUuid, type SeedNotice, type SeedUser } from '@openhouse/seed';
+import { claimsFor } from '@openhouse/harness/identities';
 
 /**
  * The one read every way performs: a homeowner's 20 newest notices. What a homeowner may see is

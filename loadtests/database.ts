@@ -1,17 +1,16 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-
 import { withAdminClient } from '@openhouse/db/admin';
-import { startEmbeddedPostgres } from '@openhouse/db/embedded';
-import { seedData } from '@openhouse/db/seed-data';
-
-import { createScaledDatabase, type ScaledDatabase, type SeedScale } from './scaled-database';
-import type { Teardown } from './teardown';
+import { serverFacts, startPostgres } from '@openhouse/harness/postgres';
+import {
+  createScaledDatabase,
+  type ScaledDatabase,
+  type SeedScale,
+} from '@openhouse/harness/scaled-database';
+import type { Teardown } from '@openhouse/harness/teardown';
+import { seedData } from '@openhouse/seed';
 
 /**
  * The databases a load run drives: one per scale it measures, each fresh, migrated and seeded
- * (loadtests/scaled-database.ts, shared with `pnpm bench`). On an embedded Postgres in a temp
+ * (`createScaledDatabase` in tooling/harness, shared with `pnpm bench`). On an embedded Postgres in a temp
  * directory by default; with DATABASE_URL (a superuser URL) on that server, where only the run's
  * own databases are created and dropped.
  */
@@ -45,36 +44,30 @@ export async function startLoadDatabases(
   /** For an embedded server: its `max_connections` (Postgres' default of 100 otherwise). */
   maxConnections?: number,
 ): Promise<LoadDatabase[]> {
-  let serverUrl = process.env.DATABASE_URL;
-  let restart: LoadDatabase['restart'];
-  const server = serverUrl ? 'DATABASE_URL' : 'embedded';
-  if (!serverUrl) {
-    const dataRoot = mkdtempSync(path.join(tmpdir(), 'openhouse-load-'));
-    teardown.defer('remove the temp directory', () => rmSync(dataRoot, { recursive: true, force: true }));
-    process.on('exit', () => rmSync(dataRoot, { recursive: true, force: true }));
-    log(`starting an embedded Postgres in ${dataRoot}`);
-    const embedded = await startEmbeddedPostgres({
-      dataDir: path.join(dataRoot, 'pg'),
-      // Persistent so that a chaos run can stop and start it; the temp directory goes anyway.
-      persistent: true,
-      postgresFlags: maxConnections ? ['-c', `max_connections=${maxConnections}`] : [],
-    });
-    teardown.defer('stop the embedded Postgres', () => embedded.stop());
-    restart = async () => {
-      await embedded.stop();
-      await embedded.start();
-    };
-    serverUrl = embedded.adminUrl;
-  }
-
-  const facts = await withAdminClient(serverUrl, async (client) => {
-    const { rows } = await client.query<{ version: string; max: number }>(
-      `select current_setting('server_version') as version, current_setting('max_connections')::int as max`,
-    );
-    return rows[0]!;
+  const postgres = await startPostgres({
+    url: process.env.DATABASE_URL,
+    label: 'load',
+    // Persistent so that a chaos run can stop and start it; the temp directory goes anyway.
+    persistent: true,
+    settings: maxConnections ? { max_connections: maxConnections } : {},
+    log,
   });
-  if (maxConnections && facts.max !== maxConnections) {
-    log(`note: the server's max_connections is ${facts.max} (DATABASE_URL), not ${maxConnections}`);
+  teardown.defer('stop the embedded Postgres and remove its directory', () => postgres.stop());
+  const serverUrl = postgres.url;
+  const server = postgres.source === 'url' ? 'DATABASE_URL' : 'embedded';
+  const { embedded } = postgres;
+  const restart = embedded
+    ? async () => {
+        await embedded.stop();
+        await embedded.start();
+      }
+    : undefined;
+
+  const facts = await serverFacts(serverUrl);
+  if (maxConnections && facts.maxConnections !== maxConnections) {
+    log(
+      `note: the server's max_connections is ${facts.maxConnections} (DATABASE_URL), not ${maxConnections}`,
+    );
   }
   // Every database is ready before any suite runs, so that no seeding competes with a measurement.
   const databases: LoadDatabase[] = [];
@@ -94,8 +87,8 @@ export async function startLoadDatabases(
       adminUrl,
       appUrl,
       server,
-      serverVersion: facts.version,
-      maxConnections: facts.max,
+      serverVersion: facts.serverVersion,
+      maxConnections: facts.maxConnections,
       appRole: LOAD_APP_ROLE,
       restart,
       sizes,

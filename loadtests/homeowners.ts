@@ -1,5 +1,5 @@
 import { mintDevToken } from '@openhouse/auth/dev-token';
-import { seedData, type SeedUser } from '@openhouse/db/seed-data';
+import { seedData, type SeedUser } from '@openhouse/seed';
 
 /** A fixed, load-test-only HS256 secret (≥ 32 bytes, as the env requires); the portal gets it too. */
 export const LOAD_JWT_SECRET = 'openhouse-load-secret-0123456789abcdef';

@@ -1,5 +1,6 @@
-import type { RunReport, SuiteReport } from './report';
-import { dataSizesTable } from './scaled-database';
+import { dataSizesTable } from '@openhouse/harness/scaled-database';
+
+import { scaleComparisonCells, type RunReport, type SuiteReport } from './report';
 
 /**
  * One self-contained HTML page: the summary table, then per suite latency over time (p50/p95/p99
@@ -159,35 +160,8 @@ function htmlTable(header: string[], rows: string[][]): string {
 
 /** Small against the chosen scale, per suite; the target is reported, not enforced. */
 function scaleComparison(report: RunReport): string {
-  const scale = report.scale;
-  return `<h2>small vs ${escapeHtml(scale)}</h2>${htmlTable(
-    [
-      'suite',
-      'small req/s',
-      `${scale} req/s`,
-      `${scale}/small`,
-      'small p50 ms',
-      `${scale} p50 ms`,
-      'small p99 ms',
-      `${scale} p99 ms`,
-      'small errors',
-      `${scale} errors`,
-      'target',
-    ],
-    (report.scaleComparison ?? []).map((row) => [
-      row.suite,
-      row.small.requestsPerSecond.toFixed(0),
-      row.scaled.requestsPerSecond.toFixed(0),
-      `${row.requestsRatio.toFixed(2)}×`,
-      row.small.p50.toFixed(0),
-      row.scaled.p50.toFixed(0),
-      row.small.p99.toFixed(0),
-      row.scaled.p99.toFixed(0),
-      String(row.small.errors),
-      String(row.scaled.errors),
-      row.targetMet ? 'met' : 'NOT met',
-    ]),
-  )}`;
+  const { header, rows } = scaleComparisonCells(report.scaleComparison ?? [], report.scale);
+  return `<h2>small vs ${escapeHtml(report.scale)}</h2>${htmlTable(header, rows)}`;
 }
 
 function dataTable(report: RunReport): string {

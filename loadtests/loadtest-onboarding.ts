@@ -1,4 +1,4 @@
-import { seedInviteCode } from '@openhouse/db';
+import { seedInviteCode } from '@openhouse/seed';
 
 import { resetOnboarding } from './database';
 import { isObject, isUuid, type LoadSuite, type TrpcCall } from './suite';

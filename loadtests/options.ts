@@ -1,4 +1,5 @@
-import { SEED_SCALES, type SeedScale } from '@openhouse/db/seed-scale';
+import { UsageError } from '@openhouse/harness/cli';
+import { SEED_SCALES, type SeedScale } from '@openhouse/seed';
 
 import type { TopologyName } from './topology';
 
@@ -48,15 +49,6 @@ export interface LoadOptions {
   scale: SeedScale;
   suites: SuiteName[];
   command: string;
-}
-
-export class UsageError extends Error {
-  constructor(
-    message: string,
-    readonly exitCode = 2,
-  ) {
-    super(message);
-  }
 }
 
 const USAGE = `usage: pnpm load [--profile smoke|default|peak] [--topology direct|pgbouncer] [--chaos]

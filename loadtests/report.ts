@@ -1,12 +1,10 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
+
+import type { DataSizes } from '@openhouse/harness/scaled-database';
 
 import type { Fault, PhaseReport } from './chaos';
 import type { DriveResult } from './drive';
-import { renderHtmlReport } from './html-report';
 import type { PoolSample } from './pool-sampler';
-import type { DataSizes } from './scaled-database';
 import { perSecond, percentileCurve, summariseLatency, type LatencySummary, type SecondPoint } from './stats';
 
 /** One suite's outcome, as printed, written to JSON and drawn in the HTML page. */
@@ -103,33 +101,45 @@ export function compareScales(small: SuiteReport[], scaled: SuiteReport[]): Scal
   });
 }
 
+/** Small against the chosen scale, per suite, as header and rows for either table printer. */
+export function scaleComparisonCells(
+  rows: ScaleComparison[],
+  scale: string,
+  targetHeader = 'target',
+): { header: string[]; rows: string[][] } {
+  return {
+    header: [
+      'suite',
+      'small req/s',
+      `${scale} req/s`,
+      `${scale}/small`,
+      'small p50 ms',
+      `${scale} p50 ms`,
+      'small p99 ms',
+      `${scale} p99 ms`,
+      'small errors',
+      `${scale} errors`,
+      targetHeader,
+    ],
+    rows: rows.map((row) => [
+      row.suite,
+      row.small.requestsPerSecond.toFixed(0),
+      row.scaled.requestsPerSecond.toFixed(0),
+      `${row.requestsRatio.toFixed(2)}×`,
+      row.small.p50.toFixed(0),
+      row.scaled.p50.toFixed(0),
+      row.small.p99.toFixed(0),
+      row.scaled.p99.toFixed(0),
+      String(row.small.errors),
+      String(row.scaled.errors),
+      row.targetMet ? 'met' : 'NOT met',
+    ]),
+  };
+}
+
 export function scaleComparisonTable(rows: ScaleComparison[], scale: string): string {
-  const header = [
-    'suite',
-    'small req/s',
-    `${scale} req/s`,
-    `${scale}/small`,
-    'small p50 ms',
-    `${scale} p50 ms`,
-    'small p99 ms',
-    `${scale} p99 ms`,
-    'small errors',
-    `${scale} errors`,
-    `target (0 errors, ≥ ${SCALE_TARGET.minRequestsRatio}×)`,
-  ];
-  const body = rows.map((row) => [
-    row.suite,
-    row.small.requestsPerSecond.toFixed(0),
-    row.scaled.requestsPerSecond.toFixed(0),
-    `${row.requestsRatio.toFixed(2)}×`,
-    row.small.p50.toFixed(0),
-    row.scaled.p50.toFixed(0),
-    row.small.p99.toFixed(0),
-    row.scaled.p99.toFixed(0),
-    String(row.small.errors),
-    String(row.scaled.errors),
-    row.targetMet ? 'met' : 'NOT met',
-  ]);
+  const target = `target (0 errors, ≥ ${SCALE_TARGET.minRequestsRatio}×)`;
+  const { header, rows: body } = scaleComparisonCells(rows, scale, target);
   return markdown(header, body);
 }
 
@@ -250,18 +260,4 @@ export function chaosTable(suites: SuiteReport[]): string {
     '| --- | --- | --- | --- | --- | --- |',
     ...rows,
   ].join('\n');
-}
-
-/** Writes `<stamp>-<profile>.json` and `.html` under loadtests/reports/; returns their paths. */
-export function writeReports(report: RunReport): { json: string; html: string } {
-  const dir = path.join(import.meta.dirname, 'reports');
-  mkdirSync(dir, { recursive: true });
-  const stamp = report.date.replace(/[:.]/g, '-');
-  const topology = report.topology.includes('PgBouncer') ? '-pgbouncer' : '';
-  const chaos = report.suites.some((suite) => suite.chaos) ? '-chaos' : '';
-  const scale = report.scale === 'small' ? '' : `-${report.scale}`;
-  const base = path.join(dir, `${stamp}-${report.profile}${topology}${chaos}${scale}`);
-  writeFileSync(`${base}.json`, `${JSON.stringify(report, null, 2)}\n`);
-  writeFileSync(`${base}.html`, renderHtmlReport(report));
-  return { json: `${base}.json`, html: `${base}.html` };
 }

@@ -1,7 +1,11 @@
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 
-import { startSentryReceiver } from '../test/support/sentry-receiver';
+import { runTool } from '@openhouse/harness/cli';
+import { dataSizesTable, scalesToMeasure } from '@openhouse/harness/scaled-database';
+import { startSentryReceiver } from '@openhouse/harness/sentry-receiver';
+import type { Teardown } from '@openhouse/harness/teardown';
+
 import { injectFaults, phases, RECOVERY_LIMIT_MS, type Fault } from './chaos';
 import { startLoadDatabases, type LoadDatabase } from './database';
 import { driveSuite } from './drive';
@@ -9,7 +13,7 @@ import { loadHomeowners, LOAD_JWT_SECRET, type LoadHomeowner } from './homeowner
 import { chatSuite } from './loadtest-chat';
 import { onboardingSuite } from './loadtest-onboarding';
 import { ragSuite } from './loadtest-rag';
-import { parseLoadOptions, POOL_MAX, UsageError, type LoadOptions, type SuiteName } from './options';
+import { parseLoadOptions, POOL_MAX, type LoadOptions, type SuiteName } from './options';
 import { PoolSampler } from './pool-sampler';
 import {
   chaosTable,
@@ -20,13 +24,11 @@ import {
   suiteFailures,
   suiteReport,
   summaryTable,
-  writeReports,
   type RunReport,
   type SuiteReport,
 } from './report';
-import { dataSizesTable, scalesToMeasure } from './scaled-database';
+import { writeReports } from './report-files';
 import type { LoadSuite } from './suite';
-import { Teardown } from './teardown';
 import { PGBOUNCER_MAX_CONNECTIONS, startTopology, type Topology } from './topology';
 
 /**
@@ -220,24 +222,6 @@ async function main(options: LoadOptions, teardown: Teardown): Promise<boolean> 
 const passes = (reports: SuiteReport[]) =>
   reports.every((report) => suiteFailures(report, RECOVERY_LIMIT_MS).length === 0);
 
-let exitCode = 0;
-const teardown = new Teardown();
-try {
-  const options = parseLoadOptions(process.argv.slice(2));
-  teardown.exitOnSignals();
-  exitCode = (await main(options, teardown)) ? 0 : 1;
-} catch (error) {
-  if (error instanceof UsageError) {
-    (error.exitCode === 0 ? console.log : console.error)(error.message);
-    exitCode = error.exitCode;
-  } else if (teardown.interruptedWith === undefined) {
-    console.error(
-      `[load] failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
-    );
-    exitCode = 1;
-  }
-} finally {
-  await teardown.run();
-}
-// Explicitly: nothing left running may keep the process alive or decide its exit code.
-process.exit(teardown.interruptedWith ?? exitCode);
+await runTool('load', async (teardown) =>
+  (await main(parseLoadOptions(process.argv.slice(2)), teardown)) ? 0 : 1,
+);

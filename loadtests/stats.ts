@@ -1,10 +1,9 @@
+import { percentile as nearestRank } from '@openhouse/harness/stats';
+
 /** Percentiles and per-second series from raw [time ms, latency ms] responses. */
 
-export function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return 0;
-  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
-  return sorted[rank]!;
-}
+/** The report's percentile: 0 rather than NaN for a suite that got no responses at all. */
+const percentile = (sorted: number[], p: number) => (sorted.length === 0 ? 0 : nearestRank(sorted, p));
 
 export interface LatencySummary {
   p50: number;

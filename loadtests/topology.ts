@@ -1,7 +1,8 @@
-import { startPgBouncer } from '../test/support/pgbouncer';
-import { startPortal, type NextServer } from '../test/support/next-server';
+import { startPgBouncer } from '@openhouse/harness/pgbouncer';
+import { startPortal, type NextServer } from '@openhouse/harness/next-server';
+import type { Teardown } from '@openhouse/harness/teardown';
+
 import type { LoadDatabase } from './database';
-import type { Teardown } from './teardown';
 
 /**
  * Where the load goes. `direct`: one tenant portal straight to Postgres. `pgbouncer`: three

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 
 import { migrate } from '@openhouse/db/migrate';
-import { SEED_SCALES, seedAtScale, type SeedScale } from '@openhouse/db/seed-scale';
+import { SEED_SCALES, seedAtScale, type SeedScale } from '@openhouse/seed';
 
 import { adminUrlFromEnv, ensureDatabase, loadDotEnv } from './lib/local-env';
 

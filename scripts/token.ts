@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 
 import { mintDevToken } from '@openhouse/auth/dev-token';
-import { findSeedUser } from '@openhouse/db/seed-data';
+import { findSeedUser } from '@openhouse/seed';
 
 import { ensureDevJwtSecret, loadDotEnv } from './lib/local-env';
 

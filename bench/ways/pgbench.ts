@@ -11,7 +11,8 @@ import {
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
-import type { Teardown } from '../cleanup';
+import type { Teardown } from '@openhouse/harness/teardown';
+
 import { machineCpu, summarise, type Cell } from '../measure';
 import {
   READ_SQL,

@@ -2,10 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
-import { withAdminClient } from '@openhouse/db/admin';
-import { startEmbeddedPostgres, type EmbeddedServer } from '@openhouse/db/embedded';
-import { migrate } from '@openhouse/db/migrate';
-import { seed } from '@openhouse/db/seed';
+import { DEV_TOKEN_ISSUER } from '@openhouse/auth/dev-token';
+import { provisionDatabase, startPostgres, type PostgresServer } from '@openhouse/harness/postgres';
+import { seed } from '@openhouse/seed';
 
 /**
  * The local set-up shared by `pnpm dev`, `pnpm start`, `pnpm db:*` and `pnpm token`: the root
@@ -31,6 +30,8 @@ export function ensureDevJwtSecret(log: (line: string) => void): void {
     writeFileSync(file, randomBytes(32).toString('hex'), { mode: 0o600 });
   }
   process.env.AUTH_JWT_SECRET = readFileSync(file, 'utf8').trim();
+  // `pnpm run token` signs with this secret and the dev issuer; `pnpm start` (production) needs one.
+  process.env.AUTH_JWT_ISSUER ||= DEV_TOKEN_ISSUER;
   log(`AUTH_JWT_SECRET is not set: using the local dev secret in ${path.relative(ROOT, file)}`);
 }
 
@@ -38,30 +39,22 @@ export function ensureDevJwtSecret(log: (line: string) => void): void {
  * With DATABASE_URL set, nothing is started. Without it, the embedded Postgres starts (created,
  * migrated and seeded on first use) and DATABASE_URL / DATABASE_ADMIN_URL point at it.
  */
-export async function ensureDatabase(log: (line: string) => void): Promise<EmbeddedServer | undefined> {
+export async function ensureDatabase(log: (line: string) => void): Promise<PostgresServer | undefined> {
   if (process.env.DATABASE_URL) return undefined;
   const port = Number(process.env.EMBEDDED_POSTGRES_PORT ?? 54329);
   log(`DATABASE_URL is not set: starting the embedded Postgres in .data/postgres on port ${port}`);
-  const server = await startEmbeddedPostgres({
-    dataDir: path.join(DATA_DIR, 'postgres'),
-    port,
-    persistent: true,
+  const server = await startPostgres({ dataDir: path.join(DATA_DIR, 'postgres'), port, persistent: true });
+  const { adminUrl, appUrl, applied } = await provisionDatabase({
+    serverUrl: server.url,
+    name: EMBEDDED_DATABASE,
+    appRole: EMBEDDED_APP_ROLE,
+    appPassword: EMBEDDED_APP_ROLE,
+    ifMissing: true,
+    log,
   });
-  await withAdminClient(server.adminUrl, async (client) => {
-    const { rowCount } = await client.query(`select 1 from pg_database where datname = $1`, [
-      EMBEDDED_DATABASE,
-    ]);
-    if (!rowCount) await client.query(`create database ${EMBEDDED_DATABASE}`);
-  });
-  const adminUrl = new URL(server.adminUrl);
-  adminUrl.pathname = `/${EMBEDDED_DATABASE}`;
-  const appUrl = new URL(adminUrl);
-  appUrl.username = EMBEDDED_APP_ROLE;
-  appUrl.password = EMBEDDED_APP_ROLE;
-  process.env.DATABASE_ADMIN_URL = adminUrl.toString();
-  process.env.DATABASE_URL = appUrl.toString();
-  const applied = await migrate({ adminUrl: adminUrl.toString(), appUrl: appUrl.toString(), log });
-  if (applied.length > 0) await seed(adminUrl.toString());
+  process.env.DATABASE_ADMIN_URL = adminUrl;
+  process.env.DATABASE_URL = appUrl;
+  if (applied.length > 0) await seed(adminUrl);
   return server;
 }
 

@@ -4,11 +4,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { withAdminClient } from '@openhouse/db/admin';
 
-import { TEST_JWT_SECRET, tokenFor } from '../../../test/support/api';
-import { createTestDatabase, type TestDatabase } from '../../../test/support/database';
-import { seedUser } from '../../../test/support/identities';
-import { startPortal, type NextServer } from '../../../test/support/next-server';
-import { startSentryReceiver, type SentryReceiver } from '../../../test/support/sentry-receiver';
+import { TEST_JWT_SECRET, tokenFor } from '@openhouse/harness/api';
+import { createTestDatabase, type TestDatabase } from '@openhouse/harness/test-database';
+import { seedUser } from '@openhouse/harness/identities';
+import { startPortal, type NextServer } from '@openhouse/harness/next-server';
+import { startSentryReceiver, type SentryReceiver } from '@openhouse/harness/sentry-receiver';
 
 /**
  * Pool failures as a user of the production server meets them, with the real Sentry SDK inside

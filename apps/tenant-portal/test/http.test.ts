@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { TEST_JWT_SECRET, tokenFor } from '../../../test/support/api';
-import { createTestDatabase, type TestDatabase } from '../../../test/support/database';
-import { seedUser } from '../../../test/support/identities';
-import { startPortal, type NextServer } from '../../../test/support/next-server';
+import { TEST_JWT_SECRET, tokenFor } from '@openhouse/harness/api';
+import { createTestDatabase, type TestDatabase } from '@openhouse/harness/test-database';
+import { seedUser } from '@openhouse/harness/identities';
+import { startPortal, type NextServer } from '@openhouse/harness/next-server';
 
 /** The tenant portal as users reach it: a production build over real HTTP, on a real Postgres. */
 

@@ -1,13 +1,14 @@
 import { TRPCError } from '@trpc/server';
 import { ZodError } from 'zod';
 
-import { pgErrorOf } from '@openhouse/db';
-import { classifyDbFailure, type DbFailure } from '@openhouse/error-tracker';
+import type { DbFailure } from '@openhouse/db';
 
 /**
  * What the caller sees when a procedure fails. tRPC wraps anything a resolver throws in an
  * INTERNAL_SERVER_ERROR; this looks at the cause and answers with the right code and a message
- * that names the field. What is not recognised stays a 500, cause attached for the error tracker.
+ * that names the field. A database failure arrives already classified (`@openhouse/db`
+ * failures.ts): {@link answerFor} is the one place a kind becomes an HTTP answer. What is not
+ * recognised stays a 500, cause attached for the error tracker.
  */
 
 // The columns of the composite foreign keys, by the input field the caller sent.
@@ -20,25 +21,30 @@ const FIELD_BY_COLUMN: [string, string][] = [
 const BUSY = 'The database is busy; retry shortly';
 const UNAVAILABLE = 'The database is unavailable; retry shortly';
 
-export function toTrpcError(error: unknown): TRPCError {
+/** Each invalid field of the input with its message: `field` is the dotted path, `input` for the whole. */
+export function invalidFields(error: ZodError): { field: string; message: string }[] {
+  return error.issues.map((issue) => ({ field: issue.path.join('.') || 'input', message: issue.message }));
+}
+
+/** `error`, as the caller should see it; `failure` is the database failure it carries, if any. */
+export function toTrpcError(error: unknown, failure: DbFailure | undefined): TRPCError {
   if (error instanceof TRPCError) {
     if (error.cause instanceof ZodError) {
-      const message = error.cause.issues
-        .map((issue) => `${issue.path.join('.') || 'input'}: ${issue.message}`)
+      const message = invalidFields(error.cause)
+        .map(({ field, message }) => `${field}: ${message}`)
         .join('; ');
       return new TRPCError({ code: error.code, message, cause: error.cause });
     }
     if (error.code !== 'INTERNAL_SERVER_ERROR' || !error.cause || error.cause instanceof TRPCError) {
       return error;
     }
-    return fromCause(error.cause);
+    return fromCause(error.cause, failure);
   }
-  return fromCause(error);
+  return fromCause(error, failure);
 }
 
-function fromCause(error: unknown): TRPCError {
-  const failure = classifyDbFailure(error);
-  const answer = failure ? answerFor(failure, error) : undefined;
+function fromCause(error: unknown, failure: DbFailure | undefined): TRPCError {
+  const answer = failure && answerFor(failure);
   if (answer) return new TRPCError({ ...answer, cause: error });
   return new TRPCError({
     code: 'INTERNAL_SERVER_ERROR',
@@ -49,7 +55,7 @@ function fromCause(error: unknown): TRPCError {
 
 type Answer = Pick<ConstructorParameters<typeof TRPCError>[0], 'code' | 'message'>;
 
-function answerFor(failure: DbFailure, error: unknown): Answer | undefined {
+function answerFor(failure: DbFailure): Answer | undefined {
   switch (failure.kind) {
     case 'pool_timeout':
     case 'pool_exhausted':
@@ -69,16 +75,15 @@ function answerFor(failure: DbFailure, error: unknown): Answer | undefined {
     case 'idle_client_error':
       return undefined;
     case 'db_error':
-      return answerForSqlState(failure.sqlState, error);
+      return answerForSqlState(failure);
   }
 }
 
-function answerForSqlState(sqlState: string | undefined, error: unknown): Answer | undefined {
+function answerForSqlState({ sqlState, constraint }: DbFailure): Answer | undefined {
   switch (sqlState) {
     case '42501':
       return { code: 'FORBIDDEN', message: 'Not allowed for this account' };
     case '23503': {
-      const constraint = pgErrorOf(error)?.constraint;
       const field = FIELD_BY_COLUMN.find(([column]) => constraint?.includes(column))?.[1] ?? 'input';
       return { code: 'NOT_FOUND', message: `${field}: not found` };
     }

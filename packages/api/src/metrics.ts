@@ -1,10 +1,10 @@
-import type { PoolStats } from '@openhouse/db';
-import type { DbFailureKind } from '@openhouse/error-tracker';
+import type { DbFailureKind, PoolStats } from '@openhouse/db';
+import { processSingleton } from '@openhouse/env';
 
 /**
  * In-process counters for `GET /api/metrics` (Prometheus text format) and the operations page.
- * Kept on `globalThis` under a registry symbol: Next.js may load this module once per bundle
- * layer, and the start-up hook and the route handlers must count into the same place.
+ * One registry per process (`processSingleton`): the start-up hook and the route handlers may be
+ * different Next.js bundle layers and must count into the same place.
  */
 
 const WAIT_BUCKETS_SECONDS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
@@ -17,46 +17,59 @@ export interface RecentFailure {
   sqlState?: string;
 }
 
+/** A count per pair of labels, kept as a map of maps so the labels come back typed, not split. */
+class PairCounter<A extends string, B extends string> {
+  private readonly counts = new Map<A, Map<B, number>>();
+
+  increment(a: A, b: B): void {
+    let inner = this.counts.get(a);
+    if (!inner) this.counts.set(a, (inner = new Map()));
+    inner.set(b, (inner.get(b) ?? 0) + 1);
+  }
+
+  *entries(): Generator<[A, B, number]> {
+    for (const [a, inner] of this.counts) for (const [b, count] of inner) yield [a, b, count];
+  }
+}
+
 interface Registry {
-  requests: Map<string, number>; // `${route}\u0000${code}`
-  failures: Map<string, number>; // `${kind}\u0000${route}`
-  retries: Map<string, number>; // route
+  /** By route, then tRPC code (`OK` for success). */
+  requests: PairCounter<string, string>;
+  /** By failure kind, then route. */
+  failures: PairCounter<DbFailureKind, string>;
+  /** By route. */
+  retries: Map<string, number>;
   waitBuckets: number[];
   waitCount: number;
   waitSum: number;
   recent: RecentFailure[];
 }
 
-const KEY = Symbol.for('openhouse.api.metrics');
-const globalRegistry = globalThis as typeof globalThis & { [KEY]?: Registry };
-
-function registry(): Registry {
-  return (globalRegistry[KEY] ??= {
-    requests: new Map(),
-    failures: new Map(),
+const registry = (): Registry =>
+  processSingleton('api.metrics', () => ({
+    requests: new PairCounter(),
+    failures: new PairCounter(),
     retries: new Map(),
     waitBuckets: WAIT_BUCKETS_SECONDS.map(() => 0),
     waitCount: 0,
     waitSum: 0,
     recent: [],
-  });
-}
-
-const increment = (map: Map<string, number>, key: string) => map.set(key, (map.get(key) ?? 0) + 1);
+  }));
 
 export function recordRequest(route: string, code: string): void {
-  increment(registry().requests, `${route}\u0000${code}`);
+  registry().requests.increment(route, code);
 }
 
 export function recordFailure(kind: DbFailureKind, route: string, sqlState?: string): void {
   const r = registry();
-  increment(r.failures, `${kind}\u0000${route}`);
+  r.failures.increment(kind, route);
   r.recent.push({ at: new Date().toISOString(), kind, route, sqlState });
   if (r.recent.length > RECENT_FAILURES) r.recent.splice(0, r.recent.length - RECENT_FAILURES);
 }
 
 export function recordRetry(route: string): void {
-  increment(registry().retries, route);
+  const { retries } = registry();
+  retries.set(route, (retries.get(route) ?? 0) + 1);
 }
 
 export function observePoolWait(waitMs: number): void {
@@ -74,10 +87,7 @@ export function recentFailures(): RecentFailure[] {
 }
 
 export function failureCounts(): { kind: DbFailureKind; route: string; count: number }[] {
-  return [...registry().failures].map(([key, count]) => {
-    const [kind, route] = key.split('\u0000') as [DbFailureKind, string];
-    return { kind, route, count };
-  });
+  return [...registry().failures.entries()].map(([kind, route, count]) => ({ kind, route, count }));
 }
 
 const label = (value: string) => value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
@@ -111,7 +121,7 @@ export function renderPrometheus(pool: PoolStats): string {
     '# HELP openhouse_db_failures_total Database failures by kind and route.',
     '# TYPE openhouse_db_failures_total counter',
   );
-  for (const { kind, route, count } of failureCounts()) {
+  for (const [kind, route, count] of r.failures.entries()) {
     lines.push(`openhouse_db_failures_total{kind="${label(kind)}",route="${label(route)}"} ${count}`);
   }
   lines.push(
@@ -124,8 +134,7 @@ export function renderPrometheus(pool: PoolStats): string {
     '# HELP openhouse_trpc_requests_total tRPC calls by route and outcome.',
     '# TYPE openhouse_trpc_requests_total counter',
   );
-  for (const [key, count] of r.requests) {
-    const [route, code] = key.split('\u0000') as [string, string];
+  for (const [route, code, count] of r.requests.entries()) {
     lines.push(`openhouse_trpc_requests_total{route="${label(route)}",code="${label(code)}"} ${count}`);
   }
   return `${lines.join('\n')}\n`;

@@ -1,9 +1,14 @@
 import { TRPCError } from '@trpc/server';
 
-import type { AppRole } from '@openhouse/auth';
+import type { AppRole, Claims } from '@openhouse/auth';
 
 import { rlsTransaction } from './middleware/rls';
 import { middleware, publicProcedure } from './trpc';
+
+/** The claims of one kind of caller: what `ctx.claims` is inside that role's procedures. */
+export type ClaimsOf<Role extends AppRole> = Extract<Claims, { app_role: Role }>;
+export type HomeownerClaims = ClaimsOf<'homeowner'>;
+export type DeveloperClaims = ClaimsOf<'developer'>;
 
 /** Signed in: `ctx.claims` is verified. Holds no connection. */
 export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
@@ -13,12 +18,17 @@ export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
   return next({ ctx: { claims: ctx.claims } });
 });
 
-const requireRole = (role: AppRole) =>
+const hasRole = <Role extends AppRole>(claims: Claims | null, role: Role): claims is ClaimsOf<Role> =>
+  claims?.app_role === role;
+
+/** Only `role` may call on; `ctx.claims` is typed as that role's claims from here on. */
+const requireRole = <Role extends AppRole>(role: Role) =>
   middleware(({ ctx, next }) => {
-    if (ctx.claims?.app_role !== role) {
+    const { claims } = ctx;
+    if (!hasRole(claims, role)) {
       throw new TRPCError({ code: 'FORBIDDEN', message: `This procedure is for ${role} accounts only` });
     }
-    return next();
+    return next({ ctx: { claims } });
   });
 
 /**

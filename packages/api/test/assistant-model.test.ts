@@ -5,9 +5,9 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 
 import type { Database } from '@openhouse/db';
 
-import { callerFor, tokenFor } from '../../../test/support/api';
-import { createTestDatabase, type TestDatabase } from '../../../test/support/database';
-import { homeowners } from '../../../test/support/identities';
+import { callerFor, tokenFor } from '@openhouse/harness/api';
+import { createTestDatabase, type TestDatabase } from '@openhouse/harness/test-database';
+import { homeowners } from '@openhouse/harness/identities';
 
 /**
  * assistant.ask with an external model: a real local HTTP server speaking the OpenAI

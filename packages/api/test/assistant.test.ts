@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { Database } from '@openhouse/db';
-import { seedData } from '@openhouse/db/seed-data';
+import { seedData } from '@openhouse/seed';
 
-import { callerFor, outcomeOf, tokenFor } from '../../../test/support/api';
-import { createTestDatabase, type TestDatabase } from '../../../test/support/database';
-import { homeowners, seedUser } from '../../../test/support/identities';
+import { callerFor, outcomeOf, tokenFor } from '@openhouse/harness/api';
+import { createTestDatabase, type TestDatabase } from '@openhouse/harness/test-database';
+import { homeowners, seedUser } from '@openhouse/harness/identities';
 
 /** assistant.ask without a model: answers composed from the passages RLS lets the homeowner read. */
 

@@ -2,9 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { Database } from '@openhouse/db';
 
-import { callerFor, outcomeOf, tokenFor } from '../../../test/support/api';
-import { createTestDatabase, type TestDatabase } from '../../../test/support/database';
-import { seedUser } from '../../../test/support/identities';
+import { callerFor, outcomeOf, tokenFor } from '@openhouse/harness/api';
+import { createTestDatabase, type TestDatabase } from '@openhouse/harness/test-database';
+import { seedUser } from '@openhouse/harness/identities';
 
 const homeowner = seedUser('plot01.meadow-view@northfield.test');
 const neighbour = seedUser('plot02.meadow-view@northfield.test');
@@ -57,21 +57,75 @@ describe('chat', () => {
     expect((await (await as(otherTenantStaff)).chat.threads()).items).toEqual([]);
   });
 
-  it('lets staff read and answer; reading clears the unread count, the reply is unread for the homeowner', async () => {
+  it('lets staff read and answer; opening a thread (markRead) clears its unread count, reading alone does not', async () => {
     const staff = await as(staffMember);
     const history = await staff.chat.history({ threadId });
     expect(history.items.map((m) => [m.body, m.fromStaff])).toEqual([
       ['The kitchen tap drips constantly.', false],
     ]);
+    // The thread says who it is with and where.
+    expect(history.thread).toMatchObject({
+      subject: 'Dripping tap',
+      homeowner: { name: homeowner.displayName, email: homeowner.email, contactChannel: 'email' },
+      home: { plotNumber: 1, developmentName: 'Meadow View' },
+    });
+    // A read is only a read: the inbox still counts the message unread.
+    expect((await staff.chat.threads()).items.find((t) => t.id === threadId)?.unread).toBe(1);
+    const marked = await staff.chat.markRead({ threadId });
+    expect(marked.threadId).toBe(threadId);
+    expect((await staff.chat.threads()).items.find((t) => t.id === threadId)?.unread).toBe(0);
+
     await staff.chat.send({ threadId, body: 'A plumber will call on Monday.' });
     const inbox = await staff.chat.threads();
-    expect(inbox.items.find((t) => t.id === threadId)?.unread).toBe(0);
+    const line = inbox.items.find((t) => t.id === threadId)!;
+    expect(line).toMatchObject({
+      unread: 0,
+      homeowner: { name: homeowner.displayName },
+      home: { plotNumber: 1 },
+      lastMessage: { body: 'A plumber will call on Monday.', fromStaff: true },
+    });
 
     const owner = await as(homeowner);
     expect((await owner.chat.threads()).items[0]!.unread).toBe(1);
     const ownerHistory = await owner.chat.history({ threadId });
     expect(ownerHistory.items.map((m) => m.fromStaff)).toEqual([true, false]);
+    expect((await owner.chat.threads()).items[0]!.unread).toBe(1);
+    await owner.chat.markRead({ threadId });
     expect((await owner.chat.threads()).items[0]!.unread).toBe(0);
+    // Staff reading did not mark anything for the homeowner, nor the other way round.
+    const [markers] = await testDb.adminQuery<{ staff: Date | null; owner: Date | null }>(
+      `select staff_read_at as staff, homeowner_read_at as owner from chat_threads where id = $1`,
+      [threadId],
+    );
+    expect(markers!.staff).not.toBeNull();
+    expect(markers!.owner).not.toBeNull();
+  });
+
+  it('lets nobody mark another homeowner’s or tenant’s thread read', async () => {
+    for (const user of [neighbour, otherTenantHomeowner, otherTenantStaff]) {
+      expect(await outcomeOf((await as(user)).chat.markRead({ threadId }))).toBe('NOT_FOUND');
+    }
+    const [row] = await testDb.adminQuery<{ n: number }>(
+      `select count(*)::int as n from chat_threads where id = $1 and homeowner_read_at is null`,
+      [threadId],
+    );
+    // Only the thread's own homeowner set their marker (when they sent the first message).
+    expect(row!.n).toBe(0);
+  });
+
+  it('leaves the read markers alone on chat.history', async () => {
+    const fresh = await (await as(neighbour)).chat.send({ subject: 'Doorbell', body: 'It does not ring.' });
+    const before = await testDb.adminQuery(
+      `select staff_read_at, homeowner_read_at from chat_threads where id = $1`,
+      [fresh.threadId],
+    );
+    await (await as(staffMember)).chat.history({ threadId: fresh.threadId });
+    await (await as(neighbour)).chat.history({ threadId: fresh.threadId });
+    expect(
+      await testDb.adminQuery(`select staff_read_at, homeowner_read_at from chat_threads where id = $1`, [
+        fresh.threadId,
+      ]),
+    ).toEqual(before);
   });
 
   it('pages through a long thread newest first without repeats', async () => {

@@ -1,9 +1,9 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 
-import { createTestDatabase, type TestDatabase } from '../../../test/support/database';
-import { callerFor, tokenFor, outcomeOf } from '../../../test/support/api';
-import { claimsFor, homeowners, staff } from '../../../test/support/identities';
+import { createTestDatabase, type TestDatabase } from '@openhouse/harness/test-database';
+import { callerFor, tokenFor, outcomeOf } from '@openhouse/harness/api';
+import { claimsFor, homeowners, staff } from '@openhouse/harness/identities';
 
 let testDb: TestDatabase;
 beforeAll(async () => {

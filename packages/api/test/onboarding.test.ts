@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { seedInviteCode, type Database } from '@openhouse/db';
+import type { Database } from '@openhouse/db';
+import { seedInviteCode } from '@openhouse/seed';
 
-import { callerFor, outcomeOf, tokenFor } from '../../../test/support/api';
-import { createTestDatabase, type TestDatabase } from '../../../test/support/database';
-import { seedUser } from '../../../test/support/identities';
+import { callerFor, outcomeOf, tokenFor } from '@openhouse/harness/api';
+import { createTestDatabase, type TestDatabase } from '@openhouse/harness/test-database';
+import { seedUser } from '@openhouse/harness/identities';
 
 const homeowner = seedUser('plot01.meadow-view@northfield.test');
 const neighbour = seedUser('plot02.meadow-view@northfield.test');

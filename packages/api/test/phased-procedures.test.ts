@@ -7,9 +7,9 @@ import { homeownerPhasedProcedure } from '@openhouse/api/procedures';
 import { router, createCallerFactory } from '@openhouse/api/trpc';
 import { schema } from '@openhouse/db';
 
-import { tokenFor, verifyToken } from '../../../test/support/api';
-import { createTestDatabase, type TestDatabase } from '../../../test/support/database';
-import { homeowners } from '../../../test/support/identities';
+import { tokenFor, verifyToken } from '@openhouse/harness/api';
+import { createTestDatabase, type TestDatabase } from '@openhouse/harness/test-database';
+import { homeowners } from '@openhouse/harness/identities';
 
 /**
  * A procedure that waits on something other than Postgres holds no pooled connection while it

@@ -3,12 +3,11 @@ import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { Database } from '@openhouse/db';
-import type { SeedUser } from '@openhouse/db/seed-data';
-import { seedAtScale } from '@openhouse/db/seed-scale';
+import { seedAtScale, type SeedUser } from '@openhouse/seed';
 
-import { callerFor, tokenFor } from '../../../test/support/api';
-import { createTestDatabase, type TestDatabase } from '../../../test/support/database';
-import { claimsFor, seedUser } from '../../../test/support/identities';
+import { callerFor, tokenFor } from '@openhouse/harness/api';
+import { createTestDatabase, type TestDatabase } from '@openhouse/harness/test-database';
+import { claimsFor, seedUser } from '@openhouse/harness/identities';
 
 /**
  * The plans Postgres really runs for every read procedure, at `medium` scale (about a tenth of a
@@ -37,7 +36,7 @@ const LARGE_TABLES = new Set([
   'onboarding_progress',
   'analytics_events',
   'analytics_daily',
-  'analytics_user_days',
+  'analytics_people',
   'house_invites',
   'assistant_questions',
 ]);
@@ -264,6 +263,43 @@ describe.each(callers)('as %s, every read uses an index inside the caller’s sc
     );
   });
 
+  it('noticeboard.list filtered, searched, and the page before a cursor', async () => {
+    const caller = await as(user);
+    // Narrowed to one development and to house-targeted notices: still a bounded page.
+    await expectScoped(
+      user,
+      () =>
+        caller.noticeboard.list({
+          limit: PAGE,
+          developmentId: homeowner.developmentId!,
+          audience: 'development',
+        }),
+      { table: 'notices', maxRows: PAGE_ROWS },
+    );
+    // A search reads inside the caller's scope only (never an unanchored scan of the table).
+    await expectScoped(user, async () => {
+      await caller.noticeboard.list({ limit: PAGE, q: 'snagging visit' });
+    });
+    // The second page and the cursor of the page before it: two bounded reads.
+    const first = await caller.noticeboard.list({ limit: PAGE });
+    await expectScoped(
+      user,
+      async () => {
+        const second = await caller.noticeboard.list({ limit: PAGE, cursor: first.nextCursor });
+        expect(second.previousCursor).toBeNull();
+      },
+      { table: 'notices', maxRows: PAGE_ROWS },
+    );
+  });
+
+  it('documents.list searched and filtered by audience', async () => {
+    const caller = await as(user);
+    await expectScoped(user, () =>
+      caller.documents.list({ limit: PAGE, audience: 'development', category: 'warranty' }),
+    );
+    await expectScoped(user, () => caller.documents.list({ limit: PAGE, q: 'heating guide' }));
+  });
+
   it('developments.list', async () => {
     const caller = await as(user);
     await expectScoped(user, async () => {
@@ -278,6 +314,13 @@ describe('homeowner-only reads', () => {
     await expectScoped(homeowner, async () => {
       const answer = await caller.assistant.ask({ question: 'Which day are the bins collected?' });
       expect(answer.citations.length).toBeGreaterThan(0);
+    });
+    // Two questions, synonyms and common words: each part is matched and ranked inside the scope.
+    await expectScoped(homeowner, async () => {
+      await caller.assistant.ask({
+        question:
+          'Is a crack in the wall covered by the warranty, and how do I report a problem with my home?',
+      });
     });
   });
 
@@ -300,6 +343,14 @@ describe.each([callers[1], callers[2]])('staff-only reads as %s', (_label, user)
     await expectScoped(user, async () => {
       expect((await caller.invites.list({ houseId: homeowner.houseId! })).length).toBeGreaterThan(0);
     });
+  });
+
+  it('assistant.unanswered, for the tenant and for one development', async () => {
+    const caller = await as(user);
+    await expectScoped(user, () => caller.assistant.unanswered({ days: 30, limit: PAGE }));
+    await expectScoped(user, () =>
+      caller.assistant.unanswered({ days: 365, limit: PAGE, developmentId: homeowner.developmentId! }),
+    );
   });
 
   it('analytics.summary over 30 and 365 days reads rollups, not events', async () => {

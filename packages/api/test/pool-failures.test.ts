@@ -4,15 +4,15 @@ import { failureCounts, reportIdleClientError } from '@openhouse/api';
 import type { Database } from '@openhouse/db';
 import { flushErrorTracking, initErrorTracking } from '@openhouse/error-tracker';
 
-import { outcomeOf, tokenFor, verifyToken } from '../../../test/support/api';
-import { createTestDatabase, type TestDatabase } from '../../../test/support/database';
-import { homeowners, staff } from '../../../test/support/identities';
+import { outcomeOf, tokenFor, verifyToken } from '@openhouse/harness/api';
+import { createTestDatabase, type TestDatabase } from '@openhouse/harness/test-database';
+import { homeowners, staff } from '@openhouse/harness/identities';
 import {
   startSentryReceiver,
   type SentryEvent,
   type SentryReceiver,
-} from '../../../test/support/sentry-receiver';
-import { slowCaller } from '../../../test/support/slow-router';
+} from '@openhouse/harness/sentry-receiver';
+import { slowCaller } from '@openhouse/harness/slow-router';
 
 /**
  * Each way a pooled connection fails, provoked for real on a real Postgres: what the caller gets,

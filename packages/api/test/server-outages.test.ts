@@ -1,23 +1,19 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { failureCounts } from '@openhouse/api';
-import { flushErrorTracking, initErrorTracking } from '@openhouse/error-tracker';
-import { createDatabase, loadDbEnv, poolConfigFromEnv, type Database } from '@openhouse/db';
+import type { Database } from '@openhouse/db';
 import { withAdminClient } from '@openhouse/db/admin';
-import { startEmbeddedPostgres, type EmbeddedServer } from '@openhouse/db/embedded';
-import { migrate } from '@openhouse/db/migrate';
-import { seed } from '@openhouse/db/seed';
-
-import { outcomeOf, tokenFor, verifyToken } from '../../../test/support/api';
-import { homeowners } from '../../../test/support/identities';
-import { startSentryReceiver, type SentryReceiver } from '../../../test/support/sentry-receiver';
-import { slowCaller } from '../../../test/support/slow-router';
-import { APP_PASSWORD, APP_ROLE, databaseUrl } from '../../../test/support/urls';
+import { flushErrorTracking, initErrorTracking } from '@openhouse/error-tracker';
+import { outcomeOf, tokenFor, verifyToken } from '@openhouse/harness/api';
+import { homeowners } from '@openhouse/harness/identities';
+import { provisionDatabase, startPostgres, type PostgresServer } from '@openhouse/harness/postgres';
+import { startSentryReceiver, type SentryReceiver } from '@openhouse/harness/sentry-receiver';
+import { slowCaller } from '@openhouse/harness/slow-router';
+import { connectApp } from '@openhouse/harness/test-database';
+import { APP_PASSWORD, APP_ROLE } from '@openhouse/harness/urls';
+import { seed } from '@openhouse/seed';
 
 /**
  * Failures of the server itself: a restart, and a server with fewer connections than the pool
@@ -26,18 +22,14 @@ import { APP_PASSWORD, APP_ROLE, databaseUrl } from '../../../test/support/urls'
  * reserved for superusers, so the app may open at most 3.
  */
 
-let server: EmbeddedServer;
+let server: PostgresServer;
 let sentry: SentryReceiver;
-let dataRoot: string;
 let appUrl: string;
 const pools: Database[] = [];
 const token = () => tokenFor(homeowners[0]!);
 
 function connect(env: Record<string, string>): Database {
-  const database = createDatabase(
-    poolConfigFromEnv(loadDbEnv({ DATABASE_URL: appUrl, DB_POOL_MIN: '0', ...env })),
-    { onIdleError: () => {} },
-  );
+  const database = connectApp(appUrl, env);
   pools.push(database);
   return database;
 }
@@ -45,24 +37,25 @@ function connect(env: Record<string, string>): Database {
 beforeAll(async () => {
   sentry = await startSentryReceiver();
   initErrorTracking({ SENTRY_DSN: sentry.dsn, SENTRY_ENVIRONMENT: 'test' });
-  dataRoot = mkdtempSync(path.join(tmpdir(), 'openhouse-outage-'));
-  server = await startEmbeddedPostgres({
-    dataDir: path.join(dataRoot, 'pg'),
-    persistent: true, // kept across the restart below; removed in afterAll
-    postgresFlags: ['-c', 'max_connections=6', '-c', 'superuser_reserved_connections=3'],
+  server = await startPostgres({
+    label: 'outage',
+    persistent: true, // kept across the restart below; removed by stop() in afterAll
+    settings: { max_connections: 6, superuser_reserved_connections: 3 },
   });
-  await withAdminClient(server.adminUrl, (client) => client.query('create database openhouse'));
-  const adminUrl = databaseUrl(server.adminUrl, 'openhouse');
-  appUrl = databaseUrl(server.adminUrl, 'openhouse', APP_ROLE, APP_PASSWORD);
-  await migrate({ adminUrl, appUrl });
-  await seed(adminUrl);
+  const database = await provisionDatabase({
+    serverUrl: server.url,
+    name: 'openhouse',
+    appRole: APP_ROLE,
+    appPassword: APP_PASSWORD,
+  });
+  appUrl = database.appUrl;
+  await seed(database.adminUrl);
 });
 
 afterAll(async () => {
   await Promise.all(pools.map((pool) => pool.close()));
   await server?.stop();
   await sentry?.close();
-  rmSync(dataRoot, { recursive: true, force: true });
 });
 
 describe('a Postgres restart under steady traffic', () => {
@@ -83,10 +76,10 @@ describe('a Postgres restart under steady traffic', () => {
 
     await sleep(500);
     const stoppingAt = Date.now();
-    await server.stop();
+    await server.embedded!.stop();
     const downAt = Date.now();
     await sleep(3_000);
-    await server.start();
+    await server.embedded!.start();
     const upAt = Date.now();
     await sleep(3_000);
     traffic = false;
@@ -139,7 +132,7 @@ describe('a server with fewer connections than the pool wants', () => {
   it('answers the overflow with 503 as too_many_connections and keeps serving on the connections it has', async () => {
     // Start from an empty server: every non-reserved slot free.
     const appBackends = () =>
-      withAdminClient(server.adminUrl, async (client) => {
+      withAdminClient(server.url, async (client) => {
         const { rows } = await client.query(
           `select count(*)::int as n from pg_stat_activity where usename = $1`,
           [APP_ROLE],

@@ -3,8 +3,8 @@ import { promisify } from 'node:util';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { TEST_JWT_SECRET } from '../../../test/support/api';
-import { createTestDatabase, type TestDatabase } from '../../../test/support/database';
+import { TEST_JWT_SECRET } from '@openhouse/harness/api';
+import { createTestDatabase, type TestDatabase } from '@openhouse/harness/test-database';
 
 /**
  * Start-up as the portals run it (`startServer` from their instrumentation hook), in a real child

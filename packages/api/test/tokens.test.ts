@@ -3,9 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { Database } from '@openhouse/db';
 
-import { callerFor, TEST_JWT_SECRET } from '../../../test/support/api';
-import { createTestDatabase, type TestDatabase } from '../../../test/support/database';
-import { homeowners } from '../../../test/support/identities';
+import { callerFor, TEST_JWT_SECRET } from '@openhouse/harness/api';
+import { createTestDatabase, type TestDatabase } from '@openhouse/harness/test-database';
+import { homeowners } from '@openhouse/harness/identities';
 
 /** Every bad token is a 401 with a clear message, and the database is never asked anything. */
 

@@ -1,9 +1,19 @@
 import { z } from 'zod';
 
-import { parseEnv } from '@openhouse/db/env';
+import { httpUrl, parseEnv, wholeNumber, type EnvSource } from '@openhouse/env';
+
+/**
+ * The longest a token may live (`exp - iat`) and be used after it was issued, in seconds, unless
+ * AUTH_JWT_MAX_AGE_S says otherwise. Supabase issues one-hour access tokens by default; the dev
+ * sign-in issues eight-hour ones. A day leaves room for both and refuses a token minted for years.
+ */
+export const DEFAULT_JWT_MAX_AGE_S = 86_400;
+/** Supabase's own upper limit on a token's lifetime. */
+const LONGEST_JWT_MAX_AGE_S = 604_800;
 
 export const authEnvSchema = z
   .object({
+    NODE_ENV: z.string().optional(),
     AUTH_JWT_SECRET: z
       .string()
       .refine(
@@ -11,9 +21,16 @@ export const authEnvSchema = z
         'AUTH_JWT_SECRET must be at least 32 bytes',
       )
       .optional(),
-    AUTH_JWKS_URL: z.url({ protocol: /^https?$/, error: 'AUTH_JWKS_URL must be an http(s) URL' }).optional(),
+    AUTH_JWKS_URL: httpUrl('AUTH_JWKS_URL').optional(),
     AUTH_JWT_ISSUER: z.string().trim().min(1).optional(),
     AUTH_JWT_AUDIENCE: z.string().trim().min(1).default('authenticated'),
+    AUTH_JWT_MAX_AGE_S: wholeNumber('AUTH_JWT_MAX_AGE_S', 60)
+      .pipe(
+        z
+          .number()
+          .max(LONGEST_JWT_MAX_AGE_S, `AUTH_JWT_MAX_AGE_S must be at most ${LONGEST_JWT_MAX_AGE_S} (a week)`),
+      )
+      .default(DEFAULT_JWT_MAX_AGE_S),
   })
   .superRefine((env, ctx) => {
     if (!env.AUTH_JWT_SECRET && !env.AUTH_JWKS_URL) {
@@ -30,10 +47,19 @@ export const authEnvSchema = z
         message: 'set only one of AUTH_JWT_SECRET and AUTH_JWKS_URL',
       });
     }
+    // Without an issuer check, a token signed with the same key for another environment or
+    // project (a staging that shares the secret, say) verifies here. Production names its issuer.
+    if (env.NODE_ENV === 'production' && !env.AUTH_JWT_ISSUER) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['AUTH_JWT_ISSUER'],
+        message: 'is required when NODE_ENV=production (Supabase: https://<project>.supabase.co/auth/v1)',
+      });
+    }
   });
 
 export type AuthEnv = z.infer<typeof authEnvSchema>;
 
-export function loadAuthEnv(source: Record<string, string | undefined> = process.env): AuthEnv {
+export function loadAuthEnv(source: EnvSource = process.env): AuthEnv {
   return parseEnv(authEnvSchema, source);
 }

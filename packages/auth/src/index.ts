@@ -1,7 +1,7 @@
 export { claimsSchema, flattenClaims } from './claims';
 export type { AppRole, Claims } from './claims';
-export { authEnvSchema, loadAuthEnv } from './env';
+export { authEnvSchema, DEFAULT_JWT_MAX_AGE_S, loadAuthEnv } from './env';
 export type { AuthEnv } from './env';
 export { TOKEN_COOKIE, tokenFromHeaders } from './request';
-export { AuthError, createVerifier, isAuthError } from './verify';
+export { AuthError, CLOCK_SKEW_S, createVerifier, isAuthError } from './verify';
 export type { VerifyToken } from './verify';

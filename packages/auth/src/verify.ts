@@ -25,6 +25,8 @@ export type VerifyToken = (token: string) => Promise<Claims>;
 // Pinned: a token signed any other way (including `alg: none`) is rejected before its claims are read.
 const SYMMETRIC_ALGORITHMS = ['HS256'];
 const ASYMMETRIC_ALGORITHMS = ['RS256', 'ES256', 'EdDSA'];
+/** Clocks of the issuer and this server may differ this much (s): PostgREST allows the same. */
+export const CLOCK_SKEW_S = 30;
 
 export function createVerifier(env: AuthEnv): VerifyToken {
   const key: Uint8Array | JWTVerifyGetKey = env.AUTH_JWT_SECRET
@@ -35,7 +37,9 @@ export function createVerifier(env: AuthEnv): VerifyToken {
     audience: env.AUTH_JWT_AUDIENCE,
     issuer: env.AUTH_JWT_ISSUER,
     requiredClaims: ['exp', 'iat', 'sub'],
-    clockTolerance: 5,
+    // Also refuses an `iat` more than the skew in the future, and a token issued too long ago.
+    maxTokenAge: env.AUTH_JWT_MAX_AGE_S,
+    clockTolerance: CLOCK_SKEW_S,
   };
 
   return async function verifyToken(token: string): Promise<Claims> {
@@ -49,6 +53,11 @@ export function createVerifier(env: AuthEnv): VerifyToken {
     } catch (error) {
       throw new AuthError(describeJoseError(error));
     }
+    // jose bounds the age of a token, not its lifetime: a fresh token valid for ten years would
+    // pass. Both are bounded, so a leaked token is useful for AUTH_JWT_MAX_AGE_S at most.
+    if ((payload.exp as number) - (payload.iat as number) > env.AUTH_JWT_MAX_AGE_S) {
+      throw new AuthError('Invalid token: claim "exp" is too far after "iat"');
+    }
     const parsed = claimsSchema.safeParse(flattenClaims(payload));
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
@@ -61,6 +70,13 @@ export function createVerifier(env: AuthEnv): VerifyToken {
 
 function describeJoseError(error: unknown): string {
   if (error instanceof errors.JWTExpired) return 'Invalid token: expired';
+  if (
+    error instanceof errors.JWTClaimValidationFailed &&
+    error.claim === 'iat' &&
+    error.reason === 'check_failed'
+  ) {
+    return 'Invalid token: claim "iat" is in the future';
+  }
   if (error instanceof errors.JWTClaimValidationFailed) {
     return `Invalid token: claim "${error.claim}" ${error.reason === 'missing' ? 'is missing' : 'is not accepted'}`;
   }

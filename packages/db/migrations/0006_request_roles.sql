@@ -121,23 +121,25 @@ create table analytics_daily (
 );
 create unique index analytics_daily_key
   on analytics_daily (tenant_id, development_id, day, name) nulls not distinct;
-create index analytics_daily_tenant_day_idx on analytics_daily (tenant_id, day);
+-- Covering: the summary's one scan over a tenant's days is index-only.
+create index analytics_daily_tenant_day_idx
+  on analytics_daily (tenant_id, day) include (development_id, name, events);
 
--- One row per person and UTC day: active people and notice readers without scanning events.
-create table analytics_user_days (
+-- One row per person and development: when they were last active and last opened a notice.
+-- The summary's window always ends today, so "active in the last N days" is "last active on or
+-- after the window's first day": one row per person to count, whatever the window or event volume.
+create table analytics_people (
   tenant_id uuid not null,
   development_id uuid,
-  day date not null,
   user_id uuid not null,
-  -- Whether the person is a homeowner (not staff): active homeowners without a join to profiles.
+  -- A homeowner (not staff): active homeowners without a join to profiles.
   homeowner boolean not null,
-  events integer not null,
-  notices_opened integer not null,
+  last_active_on date not null,
+  last_notice_opened_on date,
   foreign key (tenant_id, development_id) references developments (tenant_id, id)
 );
-create unique index analytics_user_days_key
-  on analytics_user_days (tenant_id, development_id, day, user_id) nulls not distinct;
-create index analytics_user_days_tenant_day_idx on analytics_user_days (tenant_id, day);
+create unique index analytics_people_key
+  on analytics_people (tenant_id, development_id, user_id) nulls not distinct;
 
 create table development_stats (
   tenant_id uuid not null,
@@ -149,8 +151,8 @@ create index development_stats_tenant_idx on development_stats (tenant_id, devel
 
 alter table analytics_daily enable row level security;
 alter table analytics_daily force row level security;
-alter table analytics_user_days enable row level security;
-alter table analytics_user_days force row level security;
+alter table analytics_people enable row level security;
+alter table analytics_people force row level security;
 alter table development_stats enable row level security;
 alter table development_stats force row level security;
 
@@ -159,7 +161,7 @@ do $$
 declare
   t text;
 begin
-  foreach t in array array['analytics_daily', 'analytics_user_days', 'development_stats'] loop
+  foreach t in array array['analytics_daily', 'analytics_people', 'development_stats'] loop
     execute format(
       'create policy %1$s_owner on %1$I for all to %2$I using (true) with check (true)', t, current_user
     );
@@ -181,15 +183,16 @@ begin
     from inserted group by 1, 2, 3, 4 order by 1, 2, 3, 4
     on conflict (tenant_id, development_id, day, name)
     do update set events = d.events + excluded.events;
-  insert into public.analytics_user_days as u
-      (tenant_id, development_id, day, user_id, homeowner, events, notices_opened)
-    select i.tenant_id, i.development_id, (i.created_at at time zone 'UTC')::date, i.user_id,
-      exists (select 1 from public.profiles p where p.id = i.user_id and p.app_role = 'homeowner'),
-      count(*), count(*) filter (where i.name = 'notice.opened')
-    from inserted i group by 1, 2, 3, 4 order by 1, 2, 3, 4
-    on conflict (tenant_id, development_id, day, user_id)
-    do update set events = u.events + excluded.events,
-      notices_opened = u.notices_opened + excluded.notices_opened;
+  insert into public.analytics_people as p
+      (tenant_id, development_id, user_id, homeowner, last_active_on, last_notice_opened_on)
+    select i.tenant_id, i.development_id, i.user_id,
+      exists (select 1 from public.profiles r where r.id = i.user_id and r.app_role = 'homeowner'),
+      max((i.created_at at time zone 'UTC')::date),
+      max((i.created_at at time zone 'UTC')::date) filter (where i.name = 'notice.opened')
+    from inserted i group by 1, 2, 3 order by 1, 2, 3
+    on conflict (tenant_id, development_id, user_id)
+    do update set last_active_on = greatest(p.last_active_on, excluded.last_active_on),
+      last_notice_opened_on = greatest(p.last_notice_opened_on, excluded.last_notice_opened_on);
   return null;
 end
 $$;
@@ -231,19 +234,24 @@ create or replace function private.rebuild_rollups() returns void
   set search_path = ''
   as $$
 begin
-  truncate public.analytics_daily, public.analytics_user_days, public.development_stats;
+  truncate public.analytics_daily, public.analytics_people, public.development_stats;
   insert into public.analytics_daily (tenant_id, development_id, day, name, events)
     select tenant_id, development_id, (created_at at time zone 'UTC')::date, name, count(*)
     from public.analytics_events group by 1, 2, 3, 4;
-  insert into public.analytics_user_days
-      (tenant_id, development_id, day, user_id, homeowner, events, notices_opened)
-    select e.tenant_id, e.development_id, (e.created_at at time zone 'UTC')::date, e.user_id,
-      exists (select 1 from public.profiles p where p.id = e.user_id and p.app_role = 'homeowner'),
-      count(*), count(*) filter (where e.name = 'notice.opened')
-    from public.analytics_events e group by 1, 2, 3, 4;
+  insert into public.analytics_people
+      (tenant_id, development_id, user_id, homeowner, last_active_on, last_notice_opened_on)
+    select e.tenant_id, e.development_id, e.user_id,
+      exists (select 1 from public.profiles r where r.id = e.user_id and r.app_role = 'homeowner'),
+      max((e.created_at at time zone 'UTC')::date),
+      max((e.created_at at time zone 'UTC')::date) filter (where e.name = 'notice.opened')
+    from public.analytics_events e group by 1, 2, 3;
+  -- One grouped pass over notices, not one count per development.
   insert into public.development_stats (tenant_id, development_id, notices)
-    select d.tenant_id, d.id, (select count(*) from public.notices n where n.development_id = d.id)
-    from public.developments d;
+    select d.tenant_id, d.id, coalesce(n.notices, 0)
+    from public.developments d
+    left join (
+      select tenant_id, development_id, count(*) as notices from public.notices group by 1, 2
+    ) n on n.tenant_id = d.tenant_id and n.development_id = d.id;
 end
 $$;
 revoke all on function private.rebuild_rollups() from public;
@@ -419,7 +427,7 @@ do $$
 declare
   t text;
 begin
-  foreach t in array array['analytics_events', 'analytics_daily', 'analytics_user_days', 'development_stats'] loop
+  foreach t in array array['analytics_events', 'analytics_daily', 'analytics_people', 'development_stats'] loop
     perform private.create_scope_policies(t, 'select', null, true);
   end loop;
 end

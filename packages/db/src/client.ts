@@ -1,19 +1,20 @@
 import { readFileSync } from 'node:fs';
 
 import { attachDatabasePool } from '@vercel/functions';
-import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
+import { drizzle } from 'drizzle-orm/node-postgres';
 import pg from 'pg';
 
-import { loadDbEnv, type DbEnv } from './env';
+import type { DbEnv } from './env';
+import { annotateFailure } from './failures';
 import { runWithRls, type RlsClaims } from './rls';
 import * as schema from './schema';
+import type { Db } from './types';
 
 /**
- * The one connection pool of a process. Every request borrows a client from it through
- * {@link Database.withRls}; nothing else in the platform opens a connection.
+ * A connection pool. A serving process makes one (`@openhouse/api`'s server dependencies) and
+ * every request borrows a client from it through {@link Database.withRls}; nothing else in the
+ * platform opens a connection.
  */
-
-export type Db = NodePgDatabase<typeof schema>;
 
 export interface PoolStats {
   total: number;
@@ -25,7 +26,10 @@ export interface PoolStats {
 }
 
 export interface DatabaseOptions {
-  /** Called when an idle pooled client dies; the pool has already discarded it. */
+  /**
+   * Called when an idle pooled client dies; the pool has already discarded it. The error is
+   * classified (`idle_client_error`) before this is called: read it with `classifyDbFailure`.
+   */
   onIdleError?: (error: Error) => void;
   /** Called with each request's wait for a connection, in ms. */
   onAcquired?: (waitMs: number) => void;
@@ -108,8 +112,12 @@ export function createDatabase(config: DatabaseConfig, options: DatabaseOptions 
   const onIdleError =
     options.onIdleError ??
     ((error: Error) => console.warn(`[db] idle client error, client discarded: ${error.message}`));
-  // Without a listener, an idle client's error (a restarted server, a killed backend) crashes the process.
-  pool.on('error', (error) => onIdleError(error));
+  // Without a listener, an idle client's error (a restarted server, a killed backend) crashes the
+  // process. Registered first, so that any later listener sees the error already classified.
+  pool.on('error', (error) => {
+    annotateFailure(error, { phase: 'idle', begun: false });
+    onIdleError(error);
+  });
   // Keeps a Vercel function instance alive until its idle connections are closed, instead of
   // suspending with them open (they would come back dead: "Connection terminated unexpectedly").
   if (config.platform === 'vercel') attachDatabasePool(pool);
@@ -147,16 +155,5 @@ export function createDatabase(config: DatabaseConfig, options: DatabaseOptions 
   };
 }
 
-const globalForDb = globalThis as typeof globalThis & { __openhouseDatabase?: Database };
-
-/**
- * The process's database, created on first use from the environment. Kept on `globalThis` so
- * that Next.js dev-mode hot reloads reuse the pool instead of opening a new one per reload.
- */
-export function getDatabase(options?: DatabaseOptions): Database {
-  globalForDb.__openhouseDatabase ??= createDatabase(poolConfigFromEnv(loadDbEnv()), options);
-  return globalForDb.__openhouseDatabase;
-}
-
 export { schema };
-export type { RlsClaims };
+export type { Db, RlsClaims };

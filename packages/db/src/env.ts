@@ -1,17 +1,11 @@
 import { z } from 'zod';
 
+import { parseEnv, wholeNumber, type EnvSource } from '@openhouse/env';
+
 /**
- * Database settings, parsed once at start-up. A bad value throws an {@link EnvError} naming the
+ * Database settings, parsed once at start-up. A bad value throws an `EnvError` naming the
  * variable; nothing falls back to a default silently.
  */
-
-const integer = (name: string, min: number) =>
-  z
-    .string()
-    .trim()
-    .regex(/^\d+$/, `${name} must be a whole number`)
-    .transform(Number)
-    .pipe(z.number().int().min(min, `${name} must be at least ${min}`));
 
 const postgresUrl = (name: string) =>
   z
@@ -37,22 +31,21 @@ const POOL_DEFAULTS = {
 
 export type Platform = keyof typeof POOL_DEFAULTS;
 
-export const detectPlatform = (source: Record<string, string | undefined>): Platform =>
-  source.VERCEL === '1' ? 'vercel' : 'server';
+export const detectPlatform = (source: EnvSource): Platform => (source.VERCEL === '1' ? 'vercel' : 'server');
 
 export const dbEnvSchema = (platform: Platform = 'server') =>
   z
     .object({
       DATABASE_URL: postgresUrl('DATABASE_URL'),
       DATABASE_ADMIN_URL: postgresUrl('DATABASE_ADMIN_URL').optional(),
-      DB_POOL_MIN: integer('DB_POOL_MIN', 0).default(POOL_DEFAULTS[platform].min),
-      DB_POOL_MAX: integer('DB_POOL_MAX', 1).default(POOL_DEFAULTS[platform].max),
+      DB_POOL_MIN: wholeNumber('DB_POOL_MIN', 0).default(POOL_DEFAULTS[platform].min),
+      DB_POOL_MAX: wholeNumber('DB_POOL_MAX', 1).default(POOL_DEFAULTS[platform].max),
       // Requests queued for a connection beyond this are refused at once instead of queueing.
-      DB_POOL_MAX_WAITING: integer('DB_POOL_MAX_WAITING', 0).default(500),
-      DB_IDLE_TIMEOUT_MS: integer('DB_IDLE_TIMEOUT_MS', 0).default(POOL_DEFAULTS[platform].idleMs),
-      DB_CONNECTION_TIMEOUT_MS: integer('DB_CONNECTION_TIMEOUT_MS', 1).default(5_000),
-      DB_STATEMENT_TIMEOUT_MS: integer('DB_STATEMENT_TIMEOUT_MS', 1).default(10_000),
-      DB_IDLE_IN_TRANSACTION_TIMEOUT_MS: integer('DB_IDLE_IN_TRANSACTION_TIMEOUT_MS', 1).default(15_000),
+      DB_POOL_MAX_WAITING: wholeNumber('DB_POOL_MAX_WAITING', 0).default(500),
+      DB_IDLE_TIMEOUT_MS: wholeNumber('DB_IDLE_TIMEOUT_MS', 0).default(POOL_DEFAULTS[platform].idleMs),
+      DB_CONNECTION_TIMEOUT_MS: wholeNumber('DB_CONNECTION_TIMEOUT_MS', 1).default(5_000),
+      DB_STATEMENT_TIMEOUT_MS: wholeNumber('DB_STATEMENT_TIMEOUT_MS', 1).default(10_000),
+      DB_IDLE_IN_TRANSACTION_TIMEOUT_MS: wholeNumber('DB_IDLE_IN_TRANSACTION_TIMEOUT_MS', 1).default(15_000),
       DB_APPLICATION_NAME: z.string().trim().min(1).max(63).default('openhouse'),
       DB_SSL: z.enum(['disable', 'require', 'verify-full']).optional(),
       DB_SSL_CA: z.string().optional(),
@@ -76,35 +69,7 @@ export const dbEnvSchema = (platform: Platform = 'server') =>
 
 export type DbEnv = z.infer<ReturnType<typeof dbEnvSchema>> & { platform: Platform };
 
-/** A start-up configuration error: `message` is one line that names the variable. */
-export class EnvError extends Error {
-  constructor(
-    readonly variable: string,
-    detail: string,
-  ) {
-    super(`Invalid environment: ${variable}: ${detail}`);
-    this.name = 'EnvError';
-  }
-}
-
-/** Parses `schema` against `source`, throwing one {@link EnvError} for the first bad variable. */
-export function parseEnv<T extends z.ZodType>(
-  schema: T,
-  source: Record<string, string | undefined>,
-): z.infer<T> {
-  // Empty strings mean "unset" so that `FOO=` in a .env file does not become a bad value.
-  const cleaned = Object.fromEntries(
-    Object.entries(source).filter(([, value]) => value !== undefined && value !== ''),
-  );
-  const result = schema.safeParse(cleaned);
-  if (result.success) return result.data;
-  const issue = result.error.issues[0]!;
-  const variable = String(issue.path[0] ?? 'environment');
-  const detail = issue.code === 'invalid_type' && issue.input === undefined ? 'is required' : issue.message;
-  throw new EnvError(variable, detail);
-}
-
-export function loadDbEnv(source: Record<string, string | undefined> = process.env): DbEnv {
+export function loadDbEnv(source: EnvSource = process.env): DbEnv {
   const platform = detectPlatform(source);
   return { ...parseEnv(dbEnvSchema(platform), source), platform };
 }

@@ -1,4 +1,6 @@
-import pg from 'pg';
+import type pg from 'pg';
+
+import { StartupRefusal } from '@openhouse/env';
 
 import { REQUEST_ROLES } from './rls';
 
@@ -7,7 +9,7 @@ import { REQUEST_ROLES } from './rls';
  * clear reason; the first failing one is thrown as a {@link GuardError}.
  */
 
-export class GuardError extends Error {
+export class GuardError extends StartupRefusal {
   constructor(message: string) {
     super(`Refusing to serve: ${message}`);
     this.name = 'GuardError';

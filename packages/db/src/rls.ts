@@ -1,9 +1,9 @@
 import { drizzle } from 'drizzle-orm/node-postgres';
 import type pg from 'pg';
 
-import type { Db } from './client';
 import { annotateFailure, PoolExhaustedError } from './failures';
 import * as schema from './schema';
+import type { Db } from './types';
 
 /** The verified claims a request carries into Postgres as `request.jwt.claims`. */
 export interface RlsClaims {
@@ -76,8 +76,9 @@ export interface RlsRunOptions {
  * The client always goes back to the pool: normally after COMMIT or a successful ROLLBACK, and
  * destroyed (`release(err)`) when the connection broke or the ROLLBACK did not go through.
  *
- * Every error thrown carries a {@link DbFailureContext} (see `failures.ts`): whether a connection
- * was obtained, how long the wait was, and whether BEGIN had completed.
+ * Every error thrown is classified here, once, and carries its {@link DbFailure} (see
+ * `failures.ts`): the kind, whether a connection was obtained, how long the wait was, and whether
+ * BEGIN had completed.
  */
 export async function runWithRls<T>(
   pool: pg.Pool,

@@ -210,14 +210,13 @@ export const analyticsDaily = pgTable('analytics_daily', {
   events: bigint('events', { mode: 'number' }).notNull(),
 });
 
-export const analyticsUserDays = pgTable('analytics_user_days', {
+export const analyticsPeople = pgTable('analytics_people', {
   tenantId: uuid('tenant_id').notNull(),
   developmentId: uuid('development_id'),
-  day: date('day').notNull(),
   userId: uuid('user_id').notNull(),
   homeowner: boolean('homeowner').notNull(),
-  events: integer('events').notNull(),
-  noticesOpened: integer('notices_opened').notNull(),
+  lastActiveOn: date('last_active_on').notNull(),
+  lastNoticeOpenedOn: date('last_notice_opened_on'),
 });
 
 export const developmentStats = pgTable('development_stats', {

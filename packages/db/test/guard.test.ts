@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { assertSafeLoginRole } from '@openhouse/db';
 import { withAdminClient } from '@openhouse/db/admin';
 
-import { createTestDatabase, type TestDatabase } from '../../../test/support/database';
+import { createTestDatabase, type TestDatabase } from '@openhouse/harness/test-database';
 
 let testDb: TestDatabase;
 beforeEach(async () => {

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 
 import { migrate } from '@openhouse/db/migrate';
-import { seed } from '@openhouse/db/seed';
+import { seed } from '@openhouse/seed';
 
-import { createTestDatabase, type TestDatabase } from '../../../test/support/database';
+import { createTestDatabase, type TestDatabase } from '@openhouse/harness/test-database';
 
 let testDb: TestDatabase;
 beforeAll(async () => {

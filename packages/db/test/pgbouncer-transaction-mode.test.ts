@@ -5,9 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { Database } from '@openhouse/db';
 
-import { createTestDatabase, type TestDatabase } from '../../../test/support/database';
-import { claimsFor, homeowners, staff } from '../../../test/support/identities';
-import { startPgBouncer, type PgBouncer } from '../../../test/support/pgbouncer';
+import { createTestDatabase, type TestDatabase } from '@openhouse/harness/test-database';
+import { claimsFor, homeowners, staff } from '@openhouse/harness/identities';
+import { startPgBouncer, type PgBouncer } from '@openhouse/harness/pgbouncer';
 
 /**
  * Behind PgBouncer in transaction mode, many client connections share few server connections,

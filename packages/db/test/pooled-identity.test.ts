@@ -3,10 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { pgErrorOf } from '@openhouse/db';
 import { requestRoleFor, runWithRls } from '@openhouse/db/rls';
-import { seedData } from '@openhouse/db/seed-data';
+import { seedData } from '@openhouse/seed';
 
-import { createTestDatabase, type TestDatabase } from '../../../test/support/database';
-import { claimsFor, homeowners, staff } from '../../../test/support/identities';
+import { createTestDatabase, type TestDatabase } from '@openhouse/harness/test-database';
+import { claimsFor, homeowners, staff } from '@openhouse/harness/identities';
 
 /** One request's identity never reaches the next borrower of a pooled connection. */
 

@@ -2,10 +2,10 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { pgErrorOf, type Database } from '@openhouse/db';
-import { seedData } from '@openhouse/db/seed-data';
+import { seedData } from '@openhouse/seed';
 
-import { createTestDatabase, type TestDatabase } from '../../../test/support/database';
-import { claimsFor, seedUser } from '../../../test/support/identities';
+import { createTestDatabase, type TestDatabase } from '@openhouse/harness/test-database';
+import { claimsFor, seedUser } from '@openhouse/harness/identities';
 
 /**
  * Row-level security, table by table, through queries with no WHERE clause: whatever a caller
@@ -85,7 +85,7 @@ const TABLES = [
   'house_invites',
   'assistant_questions',
   'analytics_daily',
-  'analytics_user_days',
+  'analytics_people',
   'development_stats',
 ];
 
@@ -111,7 +111,7 @@ describe('a homeowner', () => {
   const staffOnly = [
     'analytics_events',
     'analytics_daily',
-    'analytics_user_days',
+    'analytics_people',
     'development_stats',
     'house_invites',
   ];

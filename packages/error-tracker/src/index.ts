@@ -1,5 +1,3 @@
-export { classifyDbFailure } from './classify';
-export type { DbFailure, DbFailureKind } from './classify';
 export { loadSentryEnv, sentryEnvSchema } from './env';
 export type { SentryEnv } from './env';
 export { captureRequestError, flushErrorTracking, initErrorTracking, reportDbFailure } from './report';

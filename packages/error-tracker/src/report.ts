@@ -1,13 +1,14 @@
 import * as Sentry from '@sentry/nextjs';
 
-import type { PoolStats } from '@openhouse/db';
+import { processSingleton } from '@openhouse/env';
 
-import type { DbFailure } from './classify';
 import type { SentryEnv } from './env';
 
 /**
- * Sentry reporting for database failures. With no SENTRY_DSN nothing is initialised and every
- * call below is a cheap no-op (the SDK has no client).
+ * Sentry for the platform: initialise it, and send a database failure given plain data. What the
+ * failure is and how bad it is are decided by the caller (`@openhouse/api` observe.ts, from the
+ * classification `@openhouse/db` made); this only knows how Sentry wants to hear it. With no
+ * SENTRY_DSN nothing is initialised and every call below is a cheap no-op (the SDK has no client).
  */
 
 export function initErrorTracking(env: SentryEnv): boolean {
@@ -22,14 +23,21 @@ export function initErrorTracking(env: SentryEnv): boolean {
 }
 
 export interface DbFailureReport {
-  failure: DbFailure;
+  /** The failure's kind (`pool_timeout`, …): with the route, it names the Sentry issue. */
+  kind: string;
+  /** SQLSTATE, when the server sent one. */
+  sqlState?: string;
+  /** `error` for what is a bug, `warning` for what load or an outage causes. */
+  level: 'error' | 'warning';
+  /** Sent as the exception; when it is not an `Error`, `message` is sent instead. */
   error: unknown;
-  /** The tRPC procedure path, or `pool:idle` for a failure outside any request. */
+  message: string;
+  /** The tRPC procedure path, or where else the failure happened. */
   route: string;
   procedureType?: 'query' | 'mutation' | 'subscription';
   /** The caller's tenant; never personal data. */
   tenantId?: string;
-  pool: PoolStats;
+  pool: { total: number; idle: number; waiting: number; max: number };
   /** Wait for a pooled connection, in ms. */
   waitMs?: number;
   durationMs?: number;
@@ -43,14 +51,25 @@ export interface DbFailureReport {
  */
 const BURST_WINDOW_MS = 10_000;
 const BURST_EVENTS = 5;
-const bursts = new Map<string, { windowStart: number; sent: number; suppressed: number }>();
 
-function admit(key: string): { send: boolean; suppressed: number } {
+interface Burst {
+  windowStart: number;
+  sent: number;
+  suppressed: number;
+}
+
+/** By kind, then route; one per process, whichever bundle layer reports. */
+const bursts = () => processSingleton('error-tracker.bursts', () => new Map<string, Map<string, Burst>>());
+
+function admit(kind: string, route: string): { send: boolean; suppressed: number } {
   const now = Date.now();
-  let burst = bursts.get(key);
+  const byKind = bursts();
+  let byRoute = byKind.get(kind);
+  if (!byRoute) byKind.set(kind, (byRoute = new Map()));
+  let burst = byRoute.get(route);
   if (!burst || now - burst.windowStart >= BURST_WINDOW_MS) {
     burst = { windowStart: now, sent: 0, suppressed: burst?.suppressed ?? 0 };
-    bursts.set(key, burst);
+    byRoute.set(route, burst);
   }
   if (burst.sent >= BURST_EVENTS) {
     burst.suppressed++;
@@ -63,17 +82,17 @@ function admit(key: string): { send: boolean; suppressed: number } {
 }
 
 export function reportDbFailure(report: DbFailureReport): void {
-  const { failure, route } = report;
-  const { send, suppressed } = admit(`${failure.kind}\u0000${route}`);
+  const { kind, route } = report;
+  const { send, suppressed } = admit(kind, route);
   if (!send) return;
   Sentry.withScope((scope) => {
     scope.setTransactionName(route);
-    scope.setFingerprint(['db', failure.kind, route]);
-    scope.setLevel(failure.kind === 'db_error' || failure.kind === 'client_misuse' ? 'error' : 'warning');
+    scope.setFingerprint(['db', kind, route]);
+    scope.setLevel(report.level);
     scope.setTags({
       route,
-      'db.failure': failure.kind,
-      'db.sqlstate': failure.sqlState ?? 'none',
+      'db.failure': kind,
+      'db.sqlstate': report.sqlState ?? 'none',
       'trpc.type': report.procedureType ?? 'none',
       tenant_id: report.tenantId ?? 'none',
     });
@@ -86,7 +105,7 @@ export function reportDbFailure(report: DbFailureReport): void {
       duration_ms: report.durationMs === undefined ? null : Math.round(report.durationMs),
       suppressed_since_last: suppressed,
     });
-    Sentry.captureException(report.error instanceof Error ? report.error : new Error(failure.message));
+    Sentry.captureException(report.error instanceof Error ? report.error : new Error(report.message));
   });
 }
 

@@ -1,41 +1,85 @@
 'use client';
 
-import { useEffect, type ReactNode } from 'react';
+import { usePathname } from 'next/navigation';
+import { useEffect, useState, type ReactNode } from 'react';
 
+import { humanError } from './errors';
 import { PageView } from './track';
-import { httpStatusOf } from './trpc';
 
+export interface NavItem {
+  href: string;
+  label: string;
+}
+
+const isCurrent = (pathname: string, href: string) =>
+  href === '/' ? pathname === '/' : pathname === href || pathname.startsWith(`${href}/`);
+
+/**
+ * The page frame: a skip link, the brand, the main menu (a menu button on a phone) and the main
+ * region the skip link lands on. `nav` empty: a signed-out page, with no menu and no sign-out.
+ */
 export function AppShell({
   product,
   nav,
   children,
+  who,
 }: {
   product: string;
-  nav: { href: string; label: string }[];
+  nav: NavItem[];
   children: ReactNode;
+  /** Who is signed in, shown beside Sign out. */
+  who?: string;
 }) {
+  const pathname = usePathname() ?? '/';
+  const [menuOpen, setMenuOpen] = useState(false);
+  // A new page closes the phone menu.
+  useEffect(() => setMenuOpen(false), [pathname]);
+  const signedIn = nav.length > 0;
   return (
     <div className="oh-shell">
+      <a className="oh-skip" href="#main">
+        Skip to content
+      </a>
       <header className="oh-header">
         <a className="oh-brand" href="/">
           <span aria-hidden="true">⌂</span> OpenHouse <small>{product}</small>
         </a>
-        <nav aria-label="Main">
-          {nav.map((item) => (
-            <a key={item.href} href={item.href}>
-              {item.label}
-            </a>
-          ))}
-          <form action="/api/dev/sign-out" method="post">
-            <button type="submit" className="oh-link-button">
-              Sign out
+        {signedIn ? (
+          <>
+            <button
+              type="button"
+              className="oh-menu-button"
+              aria-expanded={menuOpen}
+              aria-controls="oh-main-nav"
+              onClick={() => setMenuOpen((open) => !open)}
+            >
+              <span aria-hidden="true">{menuOpen ? '✕' : '☰'}</span> Menu
             </button>
-          </form>
-        </nav>
+            <nav id="oh-main-nav" aria-label="Main" className="oh-nav" data-open={menuOpen}>
+              <ul>
+                {nav.map((item) => (
+                  <li key={item.href}>
+                    <a href={item.href} aria-current={isCurrent(pathname, item.href) ? 'page' : undefined}>
+                      {item.label}
+                    </a>
+                  </li>
+                ))}
+              </ul>
+              <form action="/api/sign-out" method="post" className="oh-sign-out">
+                {who ? <span className="oh-who">{who}</span> : null}
+                <button type="submit" className="oh-link-button">
+                  Sign out
+                </button>
+              </form>
+            </nav>
+          </>
+        ) : null}
       </header>
       {/* Signed-in pages only: the sign-in page has no navigation and no session to record under. */}
-      {nav.length > 0 ? <PageView /> : null}
-      <main className="oh-main">{children}</main>
+      {signedIn ? <PageView /> : null}
+      <main id="main" className="oh-main" tabIndex={-1}>
+        {children}
+      </main>
     </div>
   );
 }
@@ -44,13 +88,15 @@ export function Card({
   title,
   meta,
   children,
+  className,
 }: {
   title: ReactNode;
   meta?: ReactNode;
   children?: ReactNode;
+  className?: string;
 }) {
   return (
-    <article className="oh-card">
+    <article className={className ? `oh-card ${className}` : 'oh-card'}>
       <h3>{title}</h3>
       {meta ? <p className="oh-meta">{meta}</p> : null}
       {children}
@@ -70,28 +116,22 @@ export function Empty({ children }: { children: ReactNode }) {
   return <p className="oh-state">{children}</p>;
 }
 
-/** A failed call: a 401 goes to sign-in, a busy database gets a retry, anything else says so plainly. */
+/**
+ * A failed read, said plainly: a 401 goes to the signed-out page, a busy or unreachable server
+ * gets a retry, anything else says what happened.
+ */
 export function ErrorState({ error, retry }: { error: unknown; retry?: () => void }) {
-  const status = httpStatusOf(error);
+  const human = humanError(error);
   useEffect(() => {
-    if (status === 401) window.location.assign('/sign-in');
-  }, [status]);
-  if (status === 401) return <p className="oh-state">Your session has ended. Taking you to sign in…</p>;
-  // A 400/409/412 is the user's to fix (a wrong code, a message too long): the API's own message
-  // says what, after the field name it starts with.
-  const fixable = status === 400 || status === 409 || status === 412;
-  const message = fixable
-    ? (error as Error).message.replace(/^[\w.]+: /, '')
-    : status === 503
-      ? 'The service is busy right now. Please try again in a moment.'
-      : status === 403
-        ? 'Your account does not have access to this.'
-        : status === 404
-          ? 'We could not find that.'
-          : 'Something went wrong.';
+    if (human.status === 401) window.location.assign('/signed-out');
+  }, [human.status]);
+  if (human.status === 401) {
+    return <p className="oh-state">Your session has ended. Taking you to sign in…</p>;
+  }
+  const text = [human.summary, ...Object.values(human.fields)].filter(Boolean).join(' ');
   return (
     <div className="oh-state oh-error" role="alert">
-      <p>{message}</p>
+      <p>{text}</p>
       {retry ? (
         <button type="button" onClick={retry}>
           Try again
@@ -101,6 +141,33 @@ export function ErrorState({ error, retry }: { error: unknown; retry?: () => voi
   );
 }
 
+const DATE = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric' });
+const DATE_TIME = new Intl.DateTimeFormat('en-GB', {
+  day: 'numeric',
+  month: 'short',
+  year: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+});
+const NUMBER = new Intl.NumberFormat('en-GB');
+
+/** "3 Sept 2026" */
 export function formatDate(value: Date | string) {
-  return new Date(value).toLocaleDateString('en-GB', { day: 'numeric', month: 'short', year: 'numeric' });
+  return DATE.format(new Date(value));
+}
+
+/** "3 Sept 2026, 14:05" */
+export function formatDateTime(value: Date | string) {
+  return DATE_TIME.format(new Date(value));
+}
+
+/** "12,345" */
+export function formatNumber(value: number) {
+  return NUMBER.format(value);
+}
+
+/** A date as a <time> element: readable text, machine-readable value. */
+export function DateText({ value, withTime = false }: { value: Date | string; withTime?: boolean }) {
+  const date = new Date(value);
+  return <time dateTime={date.toISOString()}>{withTime ? formatDateTime(date) : formatDate(date)}</time>;
 }

@@ -1,119 +1,308 @@
 'use client';
 
-import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
+import Link from 'next/link';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import type { ReactNode } from 'react';
 
-import { Card, Empty, ErrorState, formatDate, Loading } from './components';
+import { Card, DateText, Empty, ErrorState, Loading } from './components';
+import { categoryLabel, KNOWN_CATEGORIES } from './labels';
+import { ListToolbar, Pager, useDevelopmentFilter, usePageParams, type FilterSelect } from './lists';
+import { useNoticeReadMarks } from './read-marks';
+import { useSession } from './session-context';
 import { useTrack } from './track';
-import { useTRPC } from './trpc';
+import { useTRPC, type RouterOutputs } from './trpc';
+import { useUrlState } from './url-state';
 
 /** Pages both portals show; RLS decides what each account sees in them. */
 
-/** `targetedLabel` marks notices sent to one house: "Your home" for its owner, "One home" for staff. */
-/** `limit` notices per page; `paginate: false` shows only the first page (a home page's latest few). */
-export function NoticeboardView({
-  targetedLabel,
-  limit = 10,
-  paginate = true,
+export type Viewer = 'homeowner' | 'staff';
+
+interface Audience {
+  developmentName: string;
+  house: { plotNumber: number; address: string } | null;
+}
+
+/** Who an item went to, said for the viewer: a homeowner's own home, or which home for staff. */
+export function audienceText(item: Audience, viewer: Viewer): string {
+  if (viewer === 'homeowner')
+    return item.house ? 'Just for your home' : `Everyone at ${item.developmentName}`;
+  return item.house
+    ? `Plot ${item.house.plotNumber}, ${item.house.address}`
+    : `Every home in ${item.developmentName}`;
+}
+
+function AudienceBadge({ item, viewer }: { item: Audience; viewer: Viewer }) {
+  return (
+    <span className={item.house ? 'oh-badge oh-badge-house' : 'oh-badge oh-badge-muted'}>
+      {audienceText(item, viewer)}
+    </span>
+  );
+}
+
+const audienceSelect = (viewer: Viewer): FilterSelect => ({
+  name: 'audience',
+  label: 'Sent to',
+  options:
+    viewer === 'homeowner'
+      ? [
+          { value: '', label: 'Everything' },
+          { value: 'development', label: 'Everyone in the development' },
+          { value: 'house', label: 'Just for your home' },
+        ]
+      : [
+          { value: '', label: 'Every audience' },
+          { value: 'development', label: 'Every home in a development' },
+          { value: 'house', label: 'One home' },
+        ],
+});
+
+const audienceOf = (value: string): 'all' | 'development' | 'house' =>
+  value === 'development' || value === 'house' ? value : 'all';
+
+type Notice = RouterOutputs['noticeboard']['list']['items'][number];
+
+function NoticeItem({
+  notice,
+  viewer,
+  unread,
+  onOpen,
 }: {
-  targetedLabel: string;
-  limit?: number;
-  paginate?: boolean;
+  notice: Notice;
+  viewer: Viewer;
+  unread: boolean;
+  onOpen: () => void;
 }) {
+  return (
+    <li>
+      <details
+        className={unread ? 'oh-card oh-notice oh-unread' : 'oh-card oh-notice'}
+        onToggle={(event) => {
+          if (event.currentTarget.open) onOpen();
+        }}
+      >
+        <summary>
+          <span className="oh-notice-title">
+            {notice.title}
+            {unread ? <span className="oh-badge oh-badge-new">New</span> : null}
+          </span>
+          <span className="oh-meta oh-summary-meta">
+            <DateText value={notice.createdAt} withTime /> · <AudienceBadge item={notice} viewer={viewer} />
+          </span>
+        </summary>
+        <p className="oh-prose">{notice.body}</p>
+      </details>
+    </li>
+  );
+}
+
+/**
+ * The noticeboard. `latest`: a home page's newest few, no filters. Otherwise the whole board:
+ * search, audience (and development for staff), pages, all in the URL; homeowners see which
+ * notices they have not opened yet.
+ */
+export function NoticeboardView({ viewer, latest }: { viewer: Viewer; latest?: number }) {
   const trpc = useTRPC();
   const track = useTrack();
-  const notices = useInfiniteQuery(
-    trpc.noticeboard.list.infiniteQueryOptions({ limit }, { getNextPageParam: (page) => page.nextCursor }),
-  );
-  if (notices.isPending) return <Loading what="notices" />;
-  if (notices.isError) return <ErrorState error={notices.error} retry={() => void notices.refetch()} />;
-  const items = notices.data.pages.flatMap((page) => page.items);
-  if (items.length === 0) return <Empty>No notices yet.</Empty>;
+  const url = useUrlState();
+  const session = useSession();
+  const marks = useNoticeReadMarks(viewer === 'homeowner' ? session?.userId : undefined);
+  const developmentFilter = useDevelopmentFilter();
+  const { cursor } = usePageParams();
+  const input = latest
+    ? { limit: latest }
+    : {
+        limit: 10,
+        cursor,
+        q: url.get('q') || undefined,
+        audience: audienceOf(url.get('audience')),
+        developmentId: viewer === 'staff' ? url.get('development') || undefined : undefined,
+      };
+  const notices = useQuery(trpc.noticeboard.list.queryOptions(input, { placeholderData: keepPreviousData }));
+  const filters = [
+    audienceSelect(viewer),
+    ...(viewer === 'staff' && developmentFilter ? [developmentFilter] : []),
+  ];
+
+  let body: ReactNode;
+  if (notices.isPending) body = <Loading what="notices" />;
+  else if (notices.isError) body = <ErrorState error={notices.error} retry={() => void notices.refetch()} />;
+  else {
+    const { items } = notices.data;
+    const unread = viewer === 'homeowner' ? items.filter((notice) => marks.isUnread(notice)) : [];
+    const filtered = Boolean(url.get('q') || url.get('audience') || url.get('development'));
+    body =
+      items.length === 0 ? (
+        <Empty>
+          {filtered && !latest ? 'No notices match. Try other words or filters.' : 'No notices yet.'}
+        </Empty>
+      ) : (
+        <>
+          {viewer === 'homeowner' && marks.ready ? (
+            <div className="oh-list-status">
+              <p className="oh-meta" role="status">
+                {unread.length === 0
+                  ? 'You have read everything here.'
+                  : `${unread.length} new ${unread.length === 1 ? 'notice' : 'notices'} here.`}
+              </p>
+              {unread.length > 0 ? (
+                <button
+                  type="button"
+                  className="oh-secondary"
+                  onClick={() => marks.markAllRead(items[0]!.createdAt)}
+                >
+                  Mark all as read
+                </button>
+              ) : null}
+            </div>
+          ) : null}
+          <ul className="oh-list" aria-label="Notices" aria-busy={notices.isFetching}>
+            {items.map((notice) => (
+              <NoticeItem
+                key={notice.id}
+                notice={notice}
+                viewer={viewer}
+                unread={viewer === 'homeowner' && marks.isUnread(notice)}
+                onOpen={() => {
+                  marks.markRead(notice.id);
+                  track('notice.opened', { noticeId: notice.id });
+                }}
+              />
+            ))}
+          </ul>
+          {latest ? null : (
+            <Pager
+              previousCursor={notices.data.previousCursor}
+              nextCursor={notices.data.nextCursor}
+              noun="notices"
+            />
+          )}
+        </>
+      );
+  }
   return (
-    <section aria-label="Notices">
-      {items.map((notice) => (
-        <details
-          key={notice.id}
-          className="oh-card oh-notice"
-          onToggle={(event) => {
-            if (event.currentTarget.open) track('notice.opened', { noticeId: notice.id });
-          }}
-        >
-          <summary>{notice.title}</summary>
-          <p className="oh-meta">
-            {formatDate(notice.createdAt)}
-            {notice.houseId ? (
-              <>
-                {' · '}
-                <span className="oh-badge">{targetedLabel}</span>
-              </>
-            ) : null}
-          </p>
-          <p>{notice.body}</p>
-        </details>
-      ))}
-      {paginate && notices.hasNextPage ? (
-        <button
-          type="button"
-          disabled={notices.isFetchingNextPage}
-          onClick={() => void notices.fetchNextPage()}
-        >
-          {notices.isFetchingNextPage ? 'Loading…' : 'Older notices'}
-        </button>
-      ) : null}
+    <section aria-label={latest ? 'Latest notices' : 'Notices'}>
+      {latest ? null : (
+        <ListToolbar searchLabel="Search notices" placeholder="e.g. bins, road, snagging" selects={filters} />
+      )}
+      {body}
     </section>
   );
 }
 
-export function DocumentsView() {
+const categorySelect: FilterSelect = {
+  name: 'category',
+  label: 'Category',
+  options: [
+    { value: '', label: 'All categories' },
+    ...KNOWN_CATEGORIES.map((category) => ({ value: category, label: categoryLabel(category) })),
+  ],
+};
+
+/** Documents: search by title, category, audience (and development for staff), paged in the URL. */
+export function DocumentsView({ viewer }: { viewer: Viewer }) {
   const trpc = useTRPC();
-  const documents = useInfiniteQuery(
-    trpc.documents.list.infiniteQueryOptions({ limit: 20 }, { getNextPageParam: (page) => page.nextCursor }),
+  const url = useUrlState();
+  const developmentFilter = useDevelopmentFilter();
+  const { cursor } = usePageParams();
+  const category = url.get('category');
+  const documents = useQuery(
+    trpc.documents.list.queryOptions(
+      {
+        limit: 20,
+        cursor,
+        q: url.get('q') || undefined,
+        audience: audienceOf(url.get('audience')),
+        category: /^[a-z][a-z0-9-]*$/.test(category) ? category : undefined,
+        developmentId: viewer === 'staff' ? url.get('development') || undefined : undefined,
+      },
+      { placeholderData: keepPreviousData },
+    ),
   );
-  if (documents.isPending) return <Loading what="documents" />;
-  if (documents.isError) return <ErrorState error={documents.error} retry={() => void documents.refetch()} />;
-  const items = documents.data.pages.flatMap((page) => page.items);
-  if (items.length === 0) return <Empty>No documents have been published yet.</Empty>;
+  const filters = [
+    categorySelect,
+    audienceSelect(viewer),
+    ...(viewer === 'staff' && developmentFilter ? [developmentFilter] : []),
+  ];
+  let body: ReactNode;
+  if (documents.isPending) body = <Loading what="documents" />;
+  else if (documents.isError)
+    body = <ErrorState error={documents.error} retry={() => void documents.refetch()} />;
+  else if (documents.data.items.length === 0)
+    body = (
+      <Empty>
+        {url.get('q') || url.get('category') || url.get('audience') || url.get('development')
+          ? 'No documents match. Try other words or filters.'
+          : 'No documents have been published yet.'}
+      </Empty>
+    );
+  else
+    body = (
+      <>
+        <ul className="oh-list" aria-label="Documents" aria-busy={documents.isFetching}>
+          {documents.data.items.map((document) => (
+            <li key={document.id}>
+              <Card
+                title={<Link href={`/documents/${document.id}`}>{document.title}</Link>}
+                meta={
+                  <>
+                    <span className="oh-badge">{categoryLabel(document.category)}</span>{' '}
+                    <AudienceBadge item={document} viewer={viewer} /> · Published{' '}
+                    <DateText value={document.createdAt} />
+                  </>
+                }
+              />
+            </li>
+          ))}
+        </ul>
+        <Pager
+          previousCursor={documents.data.previousCursor}
+          nextCursor={documents.data.nextCursor}
+          noun="documents"
+        />
+      </>
+    );
   return (
     <section aria-label="Documents">
-      {items.map((document) => (
-        <Card
-          key={document.id}
-          title={<a href={`/documents/${document.id}`}>{document.title}</a>}
-          meta={
-            <>
-              <span className="oh-badge">{document.category}</span> {formatDate(document.createdAt)}
-            </>
-          }
-        />
-      ))}
-      {documents.hasNextPage ? (
-        <button type="button" onClick={() => void documents.fetchNextPage()}>
-          More documents
-        </button>
-      ) : null}
+      <ListToolbar searchLabel="Search documents" placeholder="e.g. heating, warranty" selects={filters} />
+      {body}
     </section>
   );
 }
 
-export function DocumentView({ id }: { id: string }) {
+export function DocumentView({ id, viewer }: { id: string; viewer: Viewer }) {
   const trpc = useTRPC();
   const document = useQuery(trpc.documents.get.queryOptions({ id }));
   if (document.isPending) return <Loading what="the document" />;
-  if (document.isError) return <ErrorState error={document.error} />;
+  if (document.isError) {
+    return (
+      <>
+        <p>
+          <Link href="/documents">← All documents</Link>
+        </p>
+        <ErrorState error={document.error} retry={() => void document.refetch()} />
+      </>
+    );
+  }
+  const { data } = document;
   return (
-    <article>
+    <article className="oh-document">
       <p>
-        <a href="/documents">← All documents</a>
+        <Link href="/documents">← All documents</Link>
       </p>
-      <h2>{document.data.title}</h2>
+      <h2>{data.title}</h2>
       <p className="oh-meta">
-        <span className="oh-badge">{document.data.category}</span> Published{' '}
-        {formatDate(document.data.createdAt)}
+        <span className="oh-badge">{categoryLabel(data.category)}</span>{' '}
+        <AudienceBadge item={data} viewer={viewer} /> · Published <DateText value={data.createdAt} />
       </p>
-      {document.data.passages.map((passage) => (
-        <section key={passage.id} id={`passage-${passage.id}`} className="oh-passage">
+      {data.passages.map((passage) => (
+        <section
+          key={passage.id}
+          id={`passage-${passage.id}`}
+          className="oh-passage"
+          aria-label={passage.heading ?? undefined}
+        >
           {passage.heading ? <h3>{passage.heading}</h3> : null}
-          {passage.heading !== passage.content ? <p>{passage.content}</p> : null}
+          {passage.heading !== passage.content ? <p className="oh-prose">{passage.content}</p> : null}
         </section>
       ))}
     </article>
@@ -133,6 +322,49 @@ export function SignInView({ users }: { users: { email: string; displayName: str
             <small>{user.detail}</small>
           </button>
         ))}
+      </form>
+    </section>
+  );
+}
+
+/** Where signing out (and a visit without a session) lands. */
+export function SignedOutView({ portal, signInHref }: { portal: string; signInHref: string | null }) {
+  return (
+    <section className="oh-card oh-narrow">
+      <h2>You are signed out</h2>
+      <p>To use the {portal}, sign in again.</p>
+      {signInHref ? (
+        <p>
+          <a className="oh-button" href={signInHref}>
+            Sign in
+          </a>
+        </p>
+      ) : (
+        <p>Use the sign-in link your developer sent you, or ask them for a new one.</p>
+      )}
+    </section>
+  );
+}
+
+/** A signed-in account on the wrong portal: refused before anything of the portal is shown. */
+export function WrongPortalView({
+  portal,
+  account,
+  otherPortal,
+}: {
+  portal: string;
+  account: string;
+  otherPortal: string;
+}) {
+  return (
+    <section className="oh-card oh-narrow" aria-labelledby="oh-refused">
+      <h2 id="oh-refused">This portal is for {portal}</h2>
+      <p>
+        You are signed in with a {account} account, which cannot use this portal. Use the {otherPortal}{' '}
+        instead, or sign out and sign in with another account.
+      </p>
+      <form action="/api/sign-out" method="post">
+        <button type="submit">Sign out</button>
       </form>
     </section>
   );

@@ -1,152 +1,356 @@
 'use client';
 
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useEffect, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
 
-import { ErrorState } from '@openhouse/ui';
+import {
+  categoryLabel,
+  Field,
+  FormProblem,
+  KNOWN_CATEGORIES,
+  useFocusOnError,
+  useHumanError,
+  useUrlState,
+  type ErrorCopy,
+} from '@openhouse/ui';
 import { useTRPC } from '@openhouse/ui/trpc';
 
-export function DevelopmentSelect({ onChange }: { onChange?: (developmentId: string) => void }) {
+/**
+ * Staff forms that publish to homeowners. The development and the home are one piece of state:
+ * picking another development clears the home, the homes offered are always that development's,
+ * and the form says before sending, and again after, exactly who receives the item.
+ */
+
+interface Audience {
+  developmentName: string;
+  homes: number;
+  house: { plotNumber: number; address: string } | null;
+}
+
+export const audienceSentence = (audience: Audience) =>
+  audience.house
+    ? `plot ${audience.house.plotNumber}, ${audience.house.address} only`
+    : `all ${audience.homes} homes in ${audience.developmentName}`;
+
+/** The development list as a controlled select; starts on the list filter's development, else the first. */
+export function useDevelopmentChoice() {
   const trpc = useTRPC();
+  const url = useUrlState();
   const developments = useQuery(trpc.developments.list.queryOptions());
-  const first = developments.data?.[0]?.id;
+  const [developmentId, setDevelopmentId] = useState('');
+  const preferred = url.get('development');
   useEffect(() => {
-    if (first) onChange?.(first);
-  }, [first, onChange]);
+    if (developmentId || !developments.data?.length) return;
+    const wanted = developments.data.find((d) => d.id === preferred) ?? developments.data[0]!;
+    setDevelopmentId(wanted.id);
+  }, [developments.data, developmentId, preferred]);
+  const development = developments.data?.find((d) => d.id === developmentId) ?? null;
+  return { developments, developmentId, setDevelopmentId, development };
+}
+
+export function DevelopmentPicker({
+  developments,
+  value,
+  onChange,
+  error,
+}: {
+  developments: { id: string; name: string; town: string; houseCount: number }[] | undefined;
+  value: string;
+  onChange: (developmentId: string) => void;
+  error?: string;
+}) {
   return (
-    <label>
-      Development
+    <Field label="Development" error={error}>
       <select
         name="developmentId"
         required
-        disabled={!developments.data}
-        onChange={(event) => onChange?.(event.target.value)}
+        disabled={!developments}
+        value={value}
+        onChange={(event) => onChange(event.target.value)}
       >
-        {developments.data?.map((development) => (
+        {!developments ? <option value="">Loading developments…</option> : null}
+        {developments?.map((development) => (
           <option key={development.id} value={development.id}>
             {development.name}, {development.town} ({development.houseCount} homes)
           </option>
         ))}
       </select>
-    </label>
+    </Field>
   );
 }
 
-const text = (form: FormData, field: string) => String(form.get(field) ?? '');
-
-/** Every home of the development, or one. */
-function HouseSelect({ developmentId }: { developmentId: string | null }) {
+/** The homes of the chosen development only; `''` is every home. */
+function HousePicker({
+  developmentId,
+  value,
+  onChange,
+  error,
+}: {
+  developmentId: string;
+  value: string;
+  onChange: (houseId: string) => void;
+  error?: string;
+}) {
   const trpc = useTRPC();
   const houses = useQuery({
-    ...trpc.developments.houses.queryOptions({ developmentId: developmentId ?? '' }),
+    ...trpc.developments.houses.queryOptions({ developmentId }),
     enabled: Boolean(developmentId),
   });
+  // A home of another development can never stay selected.
+  const known = !value || houses.data?.some((house) => house.id === value);
+  useEffect(() => {
+    if (houses.data && !known) onChange('');
+  }, [houses.data, known, onChange]);
   return (
-    <label>
-      Send to
-      <select name="houseId" disabled={!houses.data}>
-        <option value="">Every home in the development</option>
+    <Field label="Send to" error={error}>
+      <select
+        name="houseId"
+        disabled={!houses.data}
+        value={known ? value : ''}
+        onChange={(e) => onChange(e.target.value)}
+      >
+        <option value="">{houses.data ? 'Every home in the development' : 'Loading homes…'}</option>
         {houses.data?.map((house) => (
           <option key={house.id} value={house.id}>
             Only plot {house.plotNumber}, {house.address}
           </option>
         ))}
       </select>
-    </label>
+    </Field>
   );
 }
+
+/** Development + home, kept consistent, with a line saying who will receive the item. */
+function useAudienceFields(errors: Record<string, string> | undefined): {
+  developmentId: string;
+  houseId: string;
+  resetHouse: () => void;
+  fields: ReactNode;
+} {
+  const trpc = useTRPC();
+  const { developments, developmentId, setDevelopmentId, development } = useDevelopmentChoice();
+  const [houseId, setHouseId] = useState('');
+  const houses = useQuery({
+    ...trpc.developments.houses.queryOptions({ developmentId }),
+    enabled: Boolean(developmentId),
+  });
+  const house = houses.data?.find((h) => h.id === houseId);
+  const preview = !development
+    ? null
+    : house
+      ? `Only plot ${house.plotNumber}, ${house.address} (${development.name}) will receive this.`
+      : `All ${development.houseCount} homes in ${development.name} will receive this.`;
+  return {
+    developmentId,
+    houseId: house ? houseId : '',
+    resetHouse: () => setHouseId(''),
+    fields: (
+      <>
+        <div className="oh-form-grid">
+          <DevelopmentPicker
+            developments={developments.data}
+            value={developmentId}
+            onChange={(id) => {
+              setDevelopmentId(id);
+              setHouseId('');
+            }}
+            error={errors?.developmentId}
+          />
+          <HousePicker
+            developmentId={developmentId}
+            value={houseId}
+            onChange={setHouseId}
+            error={errors?.houseId}
+          />
+        </div>
+        {preview ? (
+          <p className="oh-preview-audience" aria-live="polite">
+            {preview}
+          </p>
+        ) : null}
+      </>
+    ),
+  };
+}
+
+const NOTICE_COPY: ErrorCopy = {
+  fields: {
+    developmentId: 'Choose a development.',
+    houseId: 'Choose one of this development’s homes, or every home.',
+    title: 'Enter a title of up to 200 characters.',
+    body: 'Write the message, up to 10,000 characters.',
+  },
+  notFound: {
+    developmentId: 'That development is not one of yours any more. Choose another.',
+    houseId: 'That home could not be found in this development. Choose it again.',
+  },
+};
 
 export function PostNoticeForm() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const [posted, setPosted] = useState<string | null>(null);
-  const [developmentId, setDevelopmentId] = useState<string | null>(null);
+  const form = useRef<HTMLFormElement>(null);
+  const [title, setTitle] = useState('');
+  const [body, setBody] = useState('');
   const create = useMutation(
     trpc.noticeboard.create.mutationOptions({
-      onSuccess: async (notice) => {
-        setPosted(notice.title);
+      onSuccess: async () => {
+        setTitle('');
+        setBody('');
+        audience.resetHouse();
         await queryClient.invalidateQueries({ queryKey: trpc.noticeboard.list.pathKey() });
       },
     }),
   );
+  const error = useHumanError(create.error, NOTICE_COPY);
+  useFocusOnError(form, error);
+  const audience = useAudienceFields(error?.fields);
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
-    const form = new FormData(event.currentTarget);
     create.mutate({
-      developmentId: text(form, 'developmentId'),
-      houseId: text(form, 'houseId') || null,
-      title: text(form, 'title'),
-      body: text(form, 'body'),
+      developmentId: audience.developmentId,
+      houseId: audience.houseId || null,
+      title,
+      body,
     });
-    event.currentTarget.reset();
   };
   return (
-    <form className="oh-form" onSubmit={submit} aria-label="Post a notice">
-      <h3>Post a notice</h3>
-      <DevelopmentSelect onChange={setDevelopmentId} />
-      <HouseSelect developmentId={developmentId} />
-      <label>
-        Title
-        <input name="title" required maxLength={200} />
-      </label>
-      <label>
-        Message
-        <textarea name="body" required maxLength={10_000} rows={4} />
-      </label>
-      <button type="submit" disabled={create.isPending}>
-        {create.isPending ? 'Posting…' : 'Post notice'}
-      </button>
-      {create.isError ? <ErrorState error={create.error} /> : null}
-      {posted && create.isSuccess ? <p role="status">Posted “{posted}”.</p> : null}
+    <form ref={form} className="oh-form" onSubmit={submit} aria-labelledby="oh-post-notice">
+      <h3 id="oh-post-notice">Post a notice</h3>
+      {audience.fields}
+      <Field label="Title" error={error?.fields.title}>
+        <input
+          name="title"
+          required
+          maxLength={200}
+          value={title}
+          onChange={(e) => setTitle(e.target.value)}
+        />
+      </Field>
+      <Field label="Message" error={error?.fields.body}>
+        <textarea
+          name="body"
+          required
+          maxLength={10_000}
+          rows={4}
+          value={body}
+          onChange={(e) => setBody(e.target.value)}
+        />
+      </Field>
+      <FormProblem error={error} shown={['developmentId', 'houseId', 'title', 'body']} />
+      <div className="oh-actions">
+        <button type="submit" disabled={create.isPending || !audience.developmentId}>
+          {create.isPending ? 'Posting…' : 'Post notice'}
+        </button>
+      </div>
+      {create.isSuccess ? (
+        <p className="oh-confirm" role="status">
+          Posted “{create.data.title}” to {audienceSentence(create.data.audience)}.
+        </p>
+      ) : null}
     </form>
   );
 }
 
+const DOCUMENT_COPY: ErrorCopy = {
+  fields: {
+    ...NOTICE_COPY.fields,
+    category:
+      'Use lowercase letters, digits and dashes, starting with a letter (for example heating or bin-collection).',
+    body: 'Write the document: up to 100,000 characters.',
+  },
+  notFound: NOTICE_COPY.notFound,
+};
+
 export function PublishDocumentForm() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const [developmentId, setDevelopmentId] = useState<string | null>(null);
+  const form = useRef<HTMLFormElement>(null);
+  const [title, setTitle] = useState('');
+  const [category, setCategory] = useState('');
+  const [body, setBody] = useState('');
   const publish = useMutation(
     trpc.documents.create.mutationOptions({
-      onSuccess: () => queryClient.invalidateQueries({ queryKey: trpc.documents.list.pathKey() }),
+      onSuccess: async () => {
+        setTitle('');
+        setCategory('');
+        setBody('');
+        audience.resetHouse();
+        await queryClient.invalidateQueries({ queryKey: trpc.documents.list.pathKey() });
+      },
     }),
   );
+  const error = useHumanError(publish.error, DOCUMENT_COPY);
+  useFocusOnError(form, error);
+  const audience = useAudienceFields(error?.fields);
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
-    const form = new FormData(event.currentTarget);
     publish.mutate({
-      developmentId: text(form, 'developmentId'),
-      houseId: text(form, 'houseId') || null,
-      title: text(form, 'title'),
-      category: text(form, 'category'),
-      body: text(form, 'body'),
+      developmentId: audience.developmentId,
+      houseId: audience.houseId || null,
+      title,
+      category: category.trim().toLowerCase(),
+      body,
     });
-    event.currentTarget.reset();
   };
   return (
-    <form className="oh-form" onSubmit={submit} aria-label="Publish a document">
-      <h3>Publish a document</h3>
-      <DevelopmentSelect onChange={setDevelopmentId} />
-      <HouseSelect developmentId={developmentId} />
-      <label>
-        Title
-        <input name="title" required maxLength={200} />
-      </label>
-      <label>
-        Category
-        <input name="category" required pattern="[a-z][a-z0-9-]*" placeholder="e.g. heating" />
-      </label>
-      <label>
-        Text (markdown: a heading starts a new section)
-        <textarea name="body" required rows={8} />
-      </label>
-      <button type="submit" disabled={publish.isPending}>
-        {publish.isPending ? 'Publishing…' : 'Publish'}
-      </button>
-      {publish.isError ? <ErrorState error={publish.error} /> : null}
+    <form ref={form} className="oh-form" onSubmit={submit} aria-labelledby="oh-publish-document">
+      <h3 id="oh-publish-document">Publish a document</h3>
+      {audience.fields}
+      <div className="oh-form-grid">
+        <Field label="Title" error={error?.fields.title}>
+          <input
+            name="title"
+            required
+            maxLength={200}
+            value={title}
+            onChange={(e) => setTitle(e.target.value)}
+          />
+        </Field>
+        <Field
+          label="Category"
+          hint="Lowercase letters, digits and dashes, e.g. heating."
+          error={error?.fields.category}
+        >
+          <input
+            name="category"
+            required
+            maxLength={40}
+            // Valid in the browser's `v`-flag pattern syntax: a literal dash is escaped.
+            pattern="[a-z][a-z0-9\-]*"
+            list="oh-categories"
+            autoCapitalize="none"
+            value={category}
+            onChange={(e) => setCategory(e.target.value)}
+            onBlur={() => setCategory((c) => c.trim().toLowerCase())}
+          />
+        </Field>
+        <datalist id="oh-categories">
+          {KNOWN_CATEGORIES.map((known) => (
+            <option key={known} value={known}>
+              {categoryLabel(known)}
+            </option>
+          ))}
+        </datalist>
+      </div>
+      <Field
+        label="Text"
+        hint="Markdown or plain text. A line starting with # begins a new section."
+        error={error?.fields.body}
+      >
+        <textarea name="body" required rows={8} value={body} onChange={(e) => setBody(e.target.value)} />
+      </Field>
+      <FormProblem error={error} shown={['developmentId', 'houseId', 'title', 'category', 'body']} />
+      <div className="oh-actions">
+        <button type="submit" disabled={publish.isPending || !audience.developmentId}>
+          {publish.isPending ? 'Publishing…' : 'Publish'}
+        </button>
+      </div>
       {publish.isSuccess ? (
-        <p role="status">
-          Published “{publish.data.title}” in {publish.data.passageCount} sections.
+        <p className="oh-confirm" role="status">
+          Published “{publish.data.title}” in {publish.data.passageCount}{' '}
+          {publish.data.passageCount === 1 ? 'section' : 'sections'} to{' '}
+          {audienceSentence(publish.data.audience)}.
         </p>
       ) : null}
     </form>

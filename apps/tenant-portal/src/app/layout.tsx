@@ -1,10 +1,15 @@
-import type { Metadata } from 'next';
+import type { Metadata, Viewport } from 'next';
 import type { ReactNode } from 'react';
 
 import '@openhouse/ui/styles.css';
 import { TRPCReactProvider } from '@openhouse/ui/trpc';
 
-export const metadata: Metadata = { title: 'OpenHouse — Homeowners' };
+export const metadata: Metadata = {
+  title: { default: 'OpenHouse — Homeowners', template: '%s — OpenHouse' },
+  description: 'Your new home: notices, documents, answers and support from your developer.',
+};
+
+export const viewport: Viewport = { width: 'device-width', initialScale: 1, themeColor: '#1f6f5c' };
 
 export default function RootLayout({ children }: { children: ReactNode }) {
   return (

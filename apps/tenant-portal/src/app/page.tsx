@@ -1,10 +1,17 @@
+import type { Metadata } from 'next';
+import { Suspense } from 'react';
+
 import { HomeView } from './home';
 import { Shell } from './shell';
+
+export const metadata: Metadata = { title: 'Home' };
 
 export default function HomePage() {
   return (
     <Shell>
-      <HomeView />
+      <Suspense>
+        <HomeView />
+      </Suspense>
     </Shell>
   );
 }

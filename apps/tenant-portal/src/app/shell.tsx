@@ -1,6 +1,8 @@
+import { redirect } from 'next/navigation';
 import type { ReactNode } from 'react';
 
-import { AppShell } from '@openhouse/ui';
+import { AppShell, SessionProvider, WrongPortalView } from '@openhouse/ui';
+import { readSession } from '@openhouse/ui/session';
 
 const NAV = [
   { href: '/', label: 'Home' },
@@ -10,10 +12,26 @@ const NAV = [
   { href: '/chat', label: 'Chat' },
 ];
 
-export function Shell({ children }: { children: ReactNode }) {
+/**
+ * Every signed-in page of the homeowners' portal. The session is checked here, on the server,
+ * before anything renders: no session goes to the signed-out page, and a staff account is told
+ * this portal is not theirs instead of meeting a portal whose every call answers 403.
+ */
+export async function Shell({ children }: { children: ReactNode }) {
+  const session = await readSession();
+  if (!session) redirect('/signed-out');
+  if (session.app_role !== 'homeowner') {
+    return (
+      <AppShell product="Homeowners" nav={[]}>
+        <WrongPortalView portal="homeowners" account="developer staff" otherPortal="developer portal" />
+      </AppShell>
+    );
+  }
   return (
-    <AppShell product="Homeowners" nav={NAV}>
-      {children}
-    </AppShell>
+    <SessionProvider session={{ userId: session.sub, role: 'homeowner' }}>
+      <AppShell product="Homeowners" nav={NAV}>
+        {children}
+      </AppShell>
+    </SessionProvider>
   );
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import { parseEnv } from '@openhouse/db/env';
+import { parseEnv } from '@openhouse/env';
 
 /**
  * The assistant's optional external model (an OpenAI-compatible chat-completions endpoint).

@@ -1,12 +1,11 @@
-import { failureContextOf } from '@openhouse/db';
-import { classifyDbFailure } from '@openhouse/error-tracker';
+import { classifyDbFailure } from '@openhouse/db';
 
 import { recordRetry } from '../metrics';
 import { middleware } from '../trpc';
 
 /**
  * The RLS transaction: the rest of the procedure (input validation included) runs inside
- * `withRls`, on one pooled connection, as role `authenticated` with the caller's claims, and
+ * `withRls`, on one pooled connection, as the caller's request role with their claims, and
  * `ctx.db` is the Drizzle transaction. tRPC's `next()` reports a failure as a result instead of
  * throwing, so a failed result is thrown here to roll the transaction back.
  *
@@ -19,7 +18,7 @@ export const rlsTransaction = middleware(async ({ ctx, type, path, next }) => {
   if (!claims) throw new Error('rlsTransaction must follow authedProcedure');
   const run = () =>
     ctx.database.withRls(claims, async (db) => {
-      const result = await next({ ctx: { db, claims } });
+      const result = await next({ ctx: { db } });
       if (!result.ok) throw result.error;
       return result;
     });
@@ -32,8 +31,8 @@ export const rlsTransaction = middleware(async ({ ctx, type, path, next }) => {
   }
 });
 
+/** The failure, as `withRls` classified it, says the connection was dead before any statement ran. */
 function diedBeforeBegin(error: unknown): boolean {
-  const context = failureContextOf(error);
-  const kind = classifyDbFailure(error)?.kind;
-  return context?.phase === 'transaction' && !context.begun && kind === 'connection_terminated';
+  const failure = classifyDbFailure(error);
+  return failure?.phase === 'transaction' && !failure.begun && failure.kind === 'connection_terminated';
 }

@@ -10,7 +10,7 @@ import { router } from '../trpc';
 const {
   analyticsDaily,
   analyticsEvents,
-  analyticsUserDays,
+  analyticsPeople,
   assistantQuestions,
   developments,
   onboardingProgress,
@@ -51,7 +51,7 @@ export const analyticsRouter = router({
    * Staff: events by name and per day, active people, the onboarding funnel, active homeowners,
    * the most-asked assistant topics and notice reach per development, over the last `days` UTC
    * days (today included). Read from the rollups the database keeps as events arrive
-   * (`analytics_daily`, `analytics_user_days`, `development_stats`), never from raw events, so the
+   * (`analytics_daily`, `analytics_people`, `development_stats`), never from raw events, so the
    * cost follows the number of days and people, not the number of events.
    */
   summary: developerProcedure
@@ -64,32 +64,27 @@ export const analyticsRouter = router({
       const firstDay = sql`(now() at time zone 'UTC')::date - ${input.days - 1}::int`;
       const inDevelopment = (column: AnyColumn) =>
         input.developmentId ? eq(column, input.developmentId) : undefined;
-      const dailyScope = and(gte(analyticsDaily.day, firstDay), inDevelopment(analyticsDaily.developmentId));
-      const peopleScope = and(
-        gte(analyticsUserDays.day, firstDay),
-        inDevelopment(analyticsUserDays.developmentId),
-      );
-      const events = sql<number>`coalesce(sum(${analyticsDaily.events}), 0)::int`;
-      const day = sql<string>`to_char(${analyticsDaily.day}, 'YYYY-MM-DD')`;
+      const events = sql<number>`sum(${analyticsDaily.events})::int`;
       const hasStep = (step: string) =>
         sql<number>`(count(*) filter (where ${step} = any(${onboardingProgress.completedSteps})))::int`;
-      const [byName, [eventTotals], [people], byDay, [funnel], topics, noticeReach] = await Promise.all([
+      const [perDayAndName, [people], [funnel], topics, noticeReach] = await Promise.all([
+        // One scan of the daily rollup (index-only), grouped here into by-name and by-day.
         ctx.db
-          .select({ name: analyticsDaily.name, events })
+          .select({ day: analyticsDaily.day, name: analyticsDaily.name, events })
           .from(analyticsDaily)
-          .where(dailyScope)
-          .groupBy(analyticsDaily.name)
-          .orderBy(desc(events)),
-        ctx.db.select({ events }).from(analyticsDaily).where(dailyScope),
+          .where(and(gte(analyticsDaily.day, firstDay), inDevelopment(analyticsDaily.developmentId)))
+          .groupBy(analyticsDaily.day, analyticsDaily.name),
+        // The window ends today: active in it = last active on or after its first day.
         ctx.db
           .select({
-            activeUsers: countDistinct(analyticsUserDays.userId),
-            activeHomeowners: sql<number>`(count(distinct ${analyticsUserDays.userId})
-                filter (where ${analyticsUserDays.homeowner}))::int`,
+            activeUsers: countDistinct(analyticsPeople.userId),
+            activeHomeowners: sql<number>`(count(distinct ${analyticsPeople.userId})
+              filter (where ${analyticsPeople.homeowner}))::int`,
           })
-          .from(analyticsUserDays)
-          .where(peopleScope),
-        ctx.db.select({ day, events }).from(analyticsDaily).where(dailyScope).groupBy(day).orderBy(day),
+          .from(analyticsPeople)
+          .where(
+            and(gte(analyticsPeople.lastActiveOn, firstDay), inDevelopment(analyticsPeople.developmentId)),
+          ),
         ctx.db
           .select({
             homeowners: count(profiles.id),
@@ -128,19 +123,32 @@ export const analyticsRouter = router({
                 and p.app_role = 'homeowner')`,
             notices: sql<number>`coalesce((select s.notices::int from development_stats s
               where s.development_id = developments.id), 0)`,
-            readers: sql<number>`(select count(distinct u.user_id)::int from analytics_user_days u
-              where u.tenant_id = developments.tenant_id and u.development_id = developments.id
-                and u.day >= ${firstDay} and u.notices_opened > 0)`,
+            readers: sql<number>`(select count(*)::int from analytics_people r
+              where r.tenant_id = developments.tenant_id and r.development_id = developments.id
+                and r.homeowner and r.last_notice_opened_on >= ${firstDay})`,
           })
           .from(developments)
           .where(inDevelopment(developments.id))
           .orderBy(developments.name),
       ]);
+      const byName = new Map<string, number>();
+      const byDay = new Map<string, number>();
+      for (const row of perDayAndName) {
+        byName.set(row.name, (byName.get(row.name) ?? 0) + row.events);
+        byDay.set(row.day, (byDay.get(row.day) ?? 0) + row.events);
+      }
       return {
         days: input.days,
-        totals: { events: eventTotals!.events, activeUsers: people!.activeUsers },
-        byName,
-        byDay,
+        totals: {
+          events: perDayAndName.reduce((sum, row) => sum + row.events, 0),
+          activeUsers: people!.activeUsers,
+        },
+        byName: [...byName]
+          .map(([name, events]) => ({ name, events }))
+          .sort((a, b) => b.events - a.events || a.name.localeCompare(b.name)),
+        byDay: [...byDay]
+          .map(([day, events]) => ({ day, events }))
+          .sort((a, b) => a.day.localeCompare(b.day)),
         funnel: funnel!,
         activeHomeowners: people!.activeHomeowners,
         topics,

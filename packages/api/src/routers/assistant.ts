@@ -1,4 +1,4 @@
-import { desc } from 'drizzle-orm';
+import { and, desc, eq, gte, sql } from 'drizzle-orm';
 import { z } from 'zod';
 
 import { schema, type Db } from '@openhouse/db';
@@ -6,9 +6,9 @@ import { schema, type Db } from '@openhouse/db';
 import { composeAnswer } from '../assistant/compose';
 import { loadAssistantEnv } from '../assistant/env';
 import { askModel } from '../assistant/model';
-import { retrievePassages, type RetrievedPassage } from '../assistant/retrieve';
+import { citationsOf, retrieveAnswer, type RetrievedPassage } from '../assistant/retrieve';
 import { homeownerClaims, type HomeownerClaims } from '../homeowner';
-import { homeownerPhasedProcedure, homeownerProcedure } from '../procedures';
+import { developerProcedure, homeownerPhasedProcedure, homeownerProcedure } from '../procedures';
 import { router } from '../trpc';
 
 const { assistantQuestions } = schema;
@@ -65,14 +65,16 @@ export const assistantRouter = router({
     const baseUrl = env.ASSISTANT_LLM_BASE_URL;
     if (!baseUrl) {
       return database.withRls(claims, async (db) => {
-        const passages = await retrievePassages(db, question);
+        const parts = await retrieveAnswer(db, question);
+        const passages = citationsOf(parts);
         const answeredBy = passages.length > 0 ? 'passages' : 'none';
-        return record(db, claims, question, passages, composeAnswer(passages), answeredBy);
+        return record(db, claims, question, passages, composeAnswer(parts), answeredBy);
       });
     }
 
-    const passages = await database.withRls(claims, (db) => retrievePassages(db, question));
-    let answer = composeAnswer(passages);
+    const parts = await database.withRls(claims, (db) => retrieveAnswer(db, question));
+    const passages = citationsOf(parts);
+    let answer = composeAnswer(parts);
     let answeredBy: AnsweredBy = passages.length > 0 ? 'passages' : 'none';
     // With nothing retrieved there is nothing to ground a model's answer in: do not ask it.
     if (passages.length > 0) {
@@ -101,4 +103,41 @@ export const assistantRouter = router({
       .orderBy(desc(assistantQuestions.createdAt))
       .limit(20),
   ),
+
+  /**
+   * Staff: the questions the assistant could not answer, newest first, so that someone can
+   * publish what homeowners are missing. Inside the caller's scope (RLS), one development when asked.
+   */
+  unanswered: developerProcedure
+    .input(
+      z
+        .object({
+          days: z.number().int().min(1).max(365).default(30),
+          developmentId: z.uuid('choose a development').optional(),
+          limit: z.number().int().min(1).max(50).default(20),
+        })
+        .default({ days: 30, limit: 20 }),
+    )
+    .query(({ ctx, input }) =>
+      ctx.db
+        .select({
+          id: assistantQuestions.id,
+          question: assistantQuestions.question,
+          developmentId: assistantQuestions.developmentId,
+          // Spelled out: Drizzle leaves columns unqualified in a one-table select.
+          developmentName: sql<string>`(select d.name from developments d
+            where d.tenant_id = assistant_questions.tenant_id and d.id = assistant_questions.development_id)`,
+          createdAt: assistantQuestions.createdAt,
+        })
+        .from(assistantQuestions)
+        .where(
+          and(
+            eq(assistantQuestions.answeredBy, 'none'),
+            gte(assistantQuestions.createdAt, sql`now() - make_interval(days => ${input.days})`),
+            input.developmentId ? eq(assistantQuestions.developmentId, input.developmentId) : undefined,
+          ),
+        )
+        .orderBy(desc(assistantQuestions.createdAt))
+        .limit(input.limit),
+    ),
 });

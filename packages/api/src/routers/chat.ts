@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { schema, type Db } from '@openhouse/db';
 import type { Claims } from '@openhouse/auth';
 
+import { MAX_MESSAGE_CHARS } from '../limits';
 import { keyset, pageInput, toPage } from '../pagination';
 import { protectedProcedure } from '../procedures';
 import { router } from '../trpc';
@@ -15,8 +16,6 @@ const { chatMessages, chatThreads } = schema;
  * Support threads between a homeowner and the developer's staff. RLS decides who sees what:
  * a homeowner their own threads, staff their tenant's (one development when scoped).
  */
-
-export const MAX_MESSAGE_CHARS = 4_000;
 
 const messageBody = z
   .string()
@@ -32,9 +31,37 @@ const readMarkerOf = (claims: Claims) => (isStaff(claims) ? 'staffReadAt' : 'hom
 async function findThread(db: Db, threadId: string) {
   const [thread] = await db.select().from(chatThreads).where(eq(chatThreads.id, threadId));
   // Another homeowner's or tenant's thread is invisible under RLS: the same answer as a missing one.
-  if (!thread) throw new TRPCError({ code: 'NOT_FOUND', message: 'threadId: no such thread' });
+  if (!thread) throw new TRPCError({ code: 'NOT_FOUND', message: 'threadId: no such conversation' });
   return thread;
 }
+
+export interface ThreadHomeowner {
+  name: string;
+  email: string;
+  contactChannel: 'email' | 'phone' | 'sms';
+  contactPhone: string | null;
+}
+export interface ThreadHome {
+  plotNumber: number;
+  address: string;
+  developmentName: string;
+}
+
+/**
+ * Who a thread is with and where: the homeowner's name and how they like to be contacted, the
+ * plot and address. Correlated subqueries by primary key, so that each reads one row per thread
+ * of the page (a join could read every house or profile of the tenant first). Outer columns
+ * spelled out: Drizzle leaves them unqualified in a one-table select.
+ */
+const threadPeople = {
+  homeowner: sql<ThreadHomeowner | null>`(select json_build_object('name', p.display_name,
+      'email', p.email, 'contactChannel', p.contact_channel, 'contactPhone', p.contact_phone)
+    from profiles p where p.tenant_id = chat_threads.tenant_id and p.id = chat_threads.homeowner_id)`,
+  home: sql<ThreadHome | null>`(select json_build_object('plotNumber', h.plot_number, 'address', h.address,
+      'developmentName', (select d.name from developments d
+        where d.tenant_id = h.tenant_id and d.id = h.development_id))
+    from houses h where h.tenant_id = chat_threads.tenant_id and h.id = chat_threads.house_id)`,
+};
 
 export const chatRouter = router({
   /** Sends a message: into an existing thread, or (homeowners) opening a new one with a subject. */
@@ -122,6 +149,12 @@ export const chatRouter = router({
           createdAt: chatThreads.createdAt,
           lastMessageAt: chatThreads.lastMessageAt,
           unread,
+          ...threadPeople,
+          // The newest message, for the inbox line: one row through the thread's message index.
+          lastMessage: sql<{ body: string; fromStaff: boolean } | null>`(select json_build_object(
+              'body', left(m.body, 160), 'fromStaff', m.author_id <> m.homeowner_id)
+            from chat_messages m where m.tenant_id = chat_threads.tenant_id and m.thread_id = chat_threads.id
+            order by m.created_at desc, m.id desc limit 1)`,
         })
         .from(chatThreads)
         .where(
@@ -132,12 +165,27 @@ export const chatRouter = router({
       return toPage(rows, input.limit, (row) => ({ createdAt: row.lastMessageAt, id: row.id }));
     }),
 
-  /** One thread's messages, newest first; reading them marks the thread read for the caller. */
+  /**
+   * One thread's messages, newest first, with who the thread is with. A read: it changes nothing
+   * (opening a thread marks it read through `markRead`).
+   */
   history: protectedProcedure
-    .input(z.object({ ...pageInput, threadId: z.uuid() }))
+    .input(z.object({ ...pageInput, threadId: z.uuid('not a conversation link') }))
     .query(async ({ ctx, input }) => {
-      const { db, claims } = ctx;
-      const thread = await findThread(db, input.threadId);
+      const { db } = ctx;
+      const [thread] = await db
+        .select({
+          id: chatThreads.id,
+          subject: chatThreads.subject,
+          developmentId: chatThreads.developmentId,
+          houseId: chatThreads.houseId,
+          createdAt: chatThreads.createdAt,
+          ...threadPeople,
+        })
+        .from(chatThreads)
+        .where(eq(chatThreads.id, input.threadId));
+      // Another homeowner's or tenant's thread is invisible under RLS: the same answer as a missing one.
+      if (!thread) throw new TRPCError({ code: 'NOT_FOUND', message: 'threadId: no such conversation' });
       const { after, orderBy } = keyset(chatMessages, input.cursor);
       const rows = await db
         .select({
@@ -151,15 +199,20 @@ export const chatRouter = router({
         .where(and(eq(chatMessages.threadId, thread.id), after))
         .orderBy(...orderBy)
         .limit(input.limit + 1);
-      if (!input.cursor) {
-        await db
-          .update(chatThreads)
-          .set({ [readMarkerOf(claims)]: sql`now()` })
-          .where(eq(chatThreads.id, thread.id));
-      }
-      return {
-        thread: { id: thread.id, subject: thread.subject, houseId: thread.houseId },
-        ...toPage(rows, input.limit),
-      };
+      return { thread, ...toPage(rows, input.limit) };
+    }),
+
+  /** Marks a thread read up to now for the caller (their own marker only): the portals call it on opening a thread. */
+  markRead: protectedProcedure
+    .input(z.object({ threadId: z.uuid('not a conversation link') }))
+    .mutation(async ({ ctx, input }) => {
+      const [thread] = await ctx.db
+        .update(chatThreads)
+        .set({ [readMarkerOf(ctx.claims)]: sql`now()` })
+        .where(eq(chatThreads.id, input.threadId))
+        .returning({ id: chatThreads.id, readAt: sql<Date>`now()`.mapWith(chatThreads.createdAt) });
+      // Not visible under RLS, or not there: the same answer.
+      if (!thread) throw new TRPCError({ code: 'NOT_FOUND', message: 'threadId: no such conversation' });
+      return { threadId: thread.id, readAt: thread.readAt };
     }),
 });

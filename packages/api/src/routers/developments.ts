@@ -26,23 +26,34 @@ export const developmentsRouter = router({
       .orderBy(asc(developments.name)),
   ),
 
-  /** Staff: a development's houses with their homeowner, onboarding progress and open invites. */
-  houses: developerProcedure.input(z.object({ developmentId: z.uuid() })).query(({ ctx, input }) =>
-    ctx.db
-      .select({
-        id: houses.id,
-        plotNumber: houses.plotNumber,
-        address: houses.address,
-        homeownerName: profiles.displayName,
-        completedSteps: onboardingProgress.completedSteps,
-        openInvites: sql<number>`(select count(*)::int from ${houseInvites}
-          where ${houseInvites.houseId} = ${houses.id}
-            and ${houseInvites.usedAt} is null and ${houseInvites.revokedAt} is null)`,
-      })
-      .from(houses)
-      .leftJoin(profiles, and(eq(profiles.houseId, houses.id), eq(profiles.appRole, 'homeowner')))
-      .leftJoin(onboardingProgress, eq(onboardingProgress.userId, profiles.id))
-      .where(eq(houses.developmentId, input.developmentId))
-      .orderBy(asc(houses.plotNumber)),
-  ),
+  /**
+   * Staff: a development's houses with their homeowner (name, how to contact them), onboarding
+   * progress, whether the home is claimed, and its open invite codes (unused, unrevoked, unexpired).
+   */
+  houses: developerProcedure
+    .input(z.object({ developmentId: z.uuid('choose a development') }))
+    .query(({ ctx, input }) =>
+      ctx.db
+        .select({
+          id: houses.id,
+          developmentId: houses.developmentId,
+          plotNumber: houses.plotNumber,
+          address: houses.address,
+          homeownerName: profiles.displayName,
+          homeownerEmail: profiles.email,
+          contactChannel: profiles.contactChannel,
+          contactPhone: profiles.contactPhone,
+          completedSteps: onboardingProgress.completedSteps,
+          claimed: sql<boolean>`coalesce('claim' = any(${onboardingProgress.completedSteps}), false)`,
+          openInvites: sql<number>`(select count(*)::int from ${houseInvites}
+            where ${houseInvites.tenantId} = ${houses.tenantId} and ${houseInvites.houseId} = ${houses.id}
+              and ${houseInvites.usedAt} is null and ${houseInvites.revokedAt} is null
+              and (${houseInvites.expiresAt} is null or ${houseInvites.expiresAt} > now()))`,
+        })
+        .from(houses)
+        .leftJoin(profiles, and(eq(profiles.houseId, houses.id), eq(profiles.appRole, 'homeowner')))
+        .leftJoin(onboardingProgress, eq(onboardingProgress.userId, profiles.id))
+        .where(eq(houses.developmentId, input.developmentId))
+        .orderBy(asc(houses.plotNumber)),
+    ),
 });

@@ -1,20 +1,165 @@
-import { and, eq } from 'drizzle-orm';
+import { TRPCError } from '@trpc/server';
+import { and, asc, eq, gt, gte, isNotNull, isNull, or, sql, type AnyColumn, type SQL } from 'drizzle-orm';
+
+import type { Claims } from '@openhouse/auth';
 import { z } from 'zod';
 
-import { schema } from '@openhouse/db';
+import { schema, type Db } from '@openhouse/db';
 
-import { keyset, pageInput, toPage } from '../pagination';
+import { encodeCursor, keyset, pageInput, toPage } from '../pagination';
 import { developerProcedure, protectedProcedure } from '../procedures';
 import { router } from '../trpc';
 
-const { notices } = schema;
+const { developments, houses, notices } = schema;
+
+/**
+ * The noticeboard. Lists are filtered inside the caller's scope (RLS decides the rows; the
+ * filters only narrow them), newest first, in pages whose cursors the portals keep in the URL.
+ */
+
+/** Filters shared by the noticeboard and the documents list. */
+export const listFilters = {
+  developmentId: z.uuid('choose a development').optional(),
+  /** `development`: sent to every home; `house`: sent to one home (`houseId` narrows to which). */
+  audience: z.enum(['all', 'development', 'house']).default('all'),
+  houseId: z.uuid('choose a home').optional(),
+  q: z.string().trim().max(100, 'search for at most 100 characters').optional(),
+};
+
+/**
+ * The words of a search as a prefix tsquery: `bin coll` finds "Bin collection day". Only
+ * letters and digits reach to_tsquery, so nothing a person types can be a syntax error.
+ */
+export function searchQuery(text: string | undefined): string | null {
+  const words = (text ?? '').toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+  if (words.length === 0) return null;
+  return words
+    .slice(0, 8)
+    .map((word) => `${word}:*`)
+    .join(' & ');
+}
+
+export interface ScopeColumns {
+  developmentId: AnyColumn;
+  houseId: AnyColumn;
+}
+
+/** The WHERE conditions of the filters (the caller's scope itself comes from RLS). */
+export function filterConditions(
+  table: ScopeColumns,
+  input: { developmentId?: string; audience: 'all' | 'development' | 'house'; houseId?: string },
+  search: SQL | undefined,
+): (SQL | undefined)[] {
+  return [
+    input.developmentId ? eq(table.developmentId, input.developmentId) : undefined,
+    input.audience === 'development' ? isNull(table.houseId) : undefined,
+    input.audience === 'house' ? isNotNull(table.houseId) : undefined,
+    input.houseId ? eq(table.houseId, input.houseId) : undefined,
+    search,
+  ];
+}
+
+/**
+ * The cursor of the page before the one that starts after `cursor`, for a "Newer" link: the
+ * `limit` rows from the cursor's row upwards, read in ascending order on the same index.
+ * `null` when that page is the first (no cursor).
+ */
+export async function previousCursor(
+  db: Db,
+  table: typeof notices | typeof schema.documents,
+  cursor: string | null | undefined,
+  limit: number,
+  conditions: (SQL | undefined)[],
+): Promise<string | null | undefined> {
+  if (!cursor) return undefined;
+  // The cursor was checked by the page's own query (`keyset`) already.
+  const [iso, id] = Buffer.from(cursor, 'base64url').toString().split('|');
+  const at = new Date(iso!);
+  // The cursor's row and newer ones, as conditions the (…, created_at, id) indexes can start from.
+  const newer = await db
+    .select({ createdAt: table.createdAt, id: table.id })
+    .from(table)
+    .where(and(gte(table.createdAt, at), or(gt(table.createdAt, at), gte(table.id, id!)), ...conditions))
+    .orderBy(asc(table.createdAt), asc(table.id))
+    .limit(limit + 1);
+  const boundary = newer[limit];
+  return boundary ? encodeCursor(boundary) : null;
+}
+
+/** Who an item went to: a development's every home, or one home in it. */
+export const audienceColumns = (table: 'notices' | 'documents') => ({
+  // Spelled out: Drizzle leaves columns unqualified in a one-table select, and these correlated
+  // subqueries must mean the outer row. Each reads one row by primary key.
+  developmentName: sql<string>`(select d.name from developments d
+    where d.tenant_id = ${sql.raw(table)}.tenant_id and d.id = ${sql.raw(table)}.development_id)`,
+  house: sql<{ plotNumber: number; address: string } | null>`(select json_build_object(
+      'plotNumber', h.plot_number, 'address', h.address) from houses h
+    where h.tenant_id = ${sql.raw(table)}.tenant_id and h.id = ${sql.raw(table)}.house_id)`,
+});
+
+/**
+ * Checks that the home an item is sent to is in the chosen development, and says who it reaches.
+ * RLS decides which developments and houses exist for the caller: another tenant's are not found.
+ */
+export async function resolveAudience(
+  db: Db,
+  claims: Claims,
+  developmentId: string,
+  houseId: string | null | undefined,
+) {
+  // Staff of one development see no other: say so rather than "not found".
+  if (claims.development_id && claims.development_id !== developmentId) {
+    throw new TRPCError({
+      code: 'FORBIDDEN',
+      message: 'developmentId: your account can only publish to its own development',
+    });
+  }
+  const [development] = await db
+    .select({
+      id: developments.id,
+      name: developments.name,
+      homes: sql<number>`(select count(*)::int from houses h
+        where h.tenant_id = developments.tenant_id and h.development_id = developments.id)`,
+    })
+    .from(developments)
+    .where(eq(developments.id, developmentId));
+  if (!development) {
+    throw new TRPCError({ code: 'NOT_FOUND', message: 'developmentId: not found' });
+  }
+  if (!houseId) return { developmentName: development.name, homes: development.homes, house: null };
+  const [house] = await db
+    .select({ developmentId: houses.developmentId, plotNumber: houses.plotNumber, address: houses.address })
+    .from(houses)
+    .where(eq(houses.id, houseId));
+  if (!house) throw new TRPCError({ code: 'NOT_FOUND', message: 'houseId: not found' });
+  if (house.developmentId !== developmentId) {
+    throw new TRPCError({
+      code: 'BAD_REQUEST',
+      message: `houseId: plot ${house.plotNumber} is not in ${development.name}`,
+    });
+  }
+  return {
+    developmentName: development.name,
+    homes: 1,
+    house: { plotNumber: house.plotNumber, address: house.address },
+  };
+}
 
 export const noticeboardRouter = router({
-  /** Newest first. RLS decides what is visible: a homeowner gets their development's notices and their own house's. */
+  /**
+   * Newest first. RLS decides what is visible: a homeowner gets their development's notices and
+   * their own house's; staff their tenant's (one development when scoped). The filters narrow
+   * that; a search matches words of the title and message by prefix.
+   */
   list: protectedProcedure
-    .input(z.object({ ...pageInput, developmentId: z.uuid().optional() }).default({ limit: 20 }))
+    .input(z.object({ ...pageInput, ...listFilters }).default({ limit: 20, audience: 'all' }))
     .query(async ({ ctx, input }) => {
       const { after, orderBy } = keyset(notices, input.cursor);
+      const words = searchQuery(input.q);
+      const search = words
+        ? sql`to_tsvector('english', ${notices.title} || ' ' || ${notices.body}) @@ to_tsquery('english', ${words})`
+        : undefined;
+      const conditions = filterConditions(notices, input, search);
       const rows = await ctx.db
         .select({
           id: notices.id,
@@ -23,24 +168,31 @@ export const noticeboardRouter = router({
           title: notices.title,
           body: notices.body,
           createdAt: notices.createdAt,
+          ...audienceColumns('notices'),
         })
         .from(notices)
-        .where(and(after, input.developmentId ? eq(notices.developmentId, input.developmentId) : undefined))
+        .where(and(after, ...conditions))
         .orderBy(...orderBy)
         .limit(input.limit + 1);
-      return toPage(rows, input.limit);
+      const page = toPage(rows, input.limit);
+      return {
+        ...page,
+        previousCursor: await previousCursor(ctx.db, notices, input.cursor, input.limit, conditions),
+      };
     }),
 
+  /** Posts a notice to a development's every home or to one home, and says who it reached. */
   create: developerProcedure
     .input(
       z.object({
-        developmentId: z.uuid(),
-        houseId: z.uuid().nullish(),
-        title: z.string().trim().min(1).max(200),
-        body: z.string().trim().min(1).max(10_000),
+        developmentId: z.uuid('choose a development'),
+        houseId: z.uuid('choose a home').nullish(),
+        title: z.string().trim().min(1, 'enter a title').max(200, 'at most 200 characters'),
+        body: z.string().trim().min(1, 'write the message').max(10_000, 'at most 10,000 characters'),
       }),
     )
     .mutation(async ({ ctx, input }) => {
+      const audience = await resolveAudience(ctx.db, ctx.claims, input.developmentId, input.houseId);
       const [notice] = await ctx.db
         .insert(notices)
         .values({
@@ -50,6 +202,6 @@ export const noticeboardRouter = router({
           body: input.body,
         })
         .returning();
-      return notice!;
+      return { ...notice!, audience };
     }),
 });

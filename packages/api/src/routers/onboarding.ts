@@ -2,9 +2,10 @@ import { TRPCError } from '@trpc/server';
 import { and, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { z } from 'zod';
 
-import { normaliseInviteCode, schema, type Db } from '@openhouse/db';
+import { schema, type Db } from '@openhouse/db';
 
-import { homeownerClaims } from '../homeowner';
+import { normaliseInviteCode } from '../invite-codes';
+import { ONBOARDING_STEPS } from '../limits';
 import { homeownerProcedure } from '../procedures';
 import { router } from '../trpc';
 
@@ -15,9 +16,6 @@ const { documents, onboardingProgress, profiles } = schema;
  * the key documents → done. Steps go in order; repeating a finished step changes nothing and
  * says so (`alreadyDone: true`).
  */
-
-export const ONBOARDING_STEPS = ['claim', 'profile', 'documents'] as const;
-export type OnboardingStep = (typeof ONBOARDING_STEPS)[number];
 
 /** The development-wide documents every homeowner is asked to read before onboarding is done. */
 export const KEY_DOCUMENT_CATEGORIES = ['warranty', 'heating', 'snagging'];
@@ -87,8 +85,7 @@ export const onboardingRouter = router({
   status: homeownerProcedure.query(({ ctx }) => readStatus(ctx.db)),
 
   completeStep: homeownerProcedure.input(stepInput).mutation(async ({ ctx, input }) => {
-    const { db } = ctx;
-    const claims = homeownerClaims(ctx.claims);
+    const { db, claims } = ctx;
     const before = await readStatus(db);
     if (before.completedSteps.includes(input.step)) {
       return { step: input.step, alreadyDone: true, status: before };

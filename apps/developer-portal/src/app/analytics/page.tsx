@@ -1,11 +1,18 @@
+import type { Metadata } from 'next';
+import { Suspense } from 'react';
+
 import { Shell } from '../shell';
 import { AnalyticsDashboard } from './dashboard';
+
+export const metadata: Metadata = { title: 'Analytics' };
 
 export default function AnalyticsPage() {
   return (
     <Shell>
       <h2>Analytics</h2>
-      <AnalyticsDashboard />
+      <Suspense>
+        <AnalyticsDashboard />
+      </Suspense>
     </Shell>
   );
 }

@@ -1,5 +1,10 @@
+import type { Metadata } from 'next';
+import { Suspense } from 'react';
+
 import { Shell } from '../shell';
 import { HomesView } from './homes';
+
+export const metadata: Metadata = { title: 'Homes' };
 
 export default function DevelopmentsPage() {
   return (
@@ -8,7 +13,9 @@ export default function DevelopmentsPage() {
       <p className="oh-meta">
         Issue an invite code to a home; the homeowner claims the home with it when they sign up.
       </p>
-      <HomesView />
+      <Suspense>
+        <HomesView />
+      </Suspense>
     </Shell>
   );
 }

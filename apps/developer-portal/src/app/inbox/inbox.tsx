@@ -1,20 +1,24 @@
 'use client';
 
-import { useState } from 'react';
+import { ChatThreadList, FilterField, useDevelopmentFilter, useUrlState } from '@openhouse/ui';
 
-import { ChatThreadList } from '@openhouse/ui';
-
-import { DevelopmentFilter } from '../development-filter';
-
-/** The tenant's support threads, or one development's. */
+/** The tenant's support threads, or one development's (kept in the URL). */
 export function InboxView() {
-  const [developmentId, setDevelopmentId] = useState('');
+  const url = useUrlState();
+  const developmentFilter = useDevelopmentFilter();
+  const developmentId = url.get('development') || undefined;
   return (
     <>
-      <div className="oh-form">
-        <DevelopmentFilter value={developmentId} onChange={setDevelopmentId} />
-      </div>
-      <ChatThreadList basePath="/inbox" developmentId={developmentId || undefined} />
+      {developmentFilter ? (
+        <div className="oh-toolbar">
+          <FilterField
+            select={developmentFilter}
+            value={url.get('development')}
+            onChange={(development) => url.set({ development })}
+          />
+        </div>
+      ) : null}
+      <ChatThreadList basePath="/inbox" developmentId={developmentId} viewer="staff" />
     </>
   );
 }

@@ -1,5 +1,9 @@
+import type { Metadata } from 'next';
+
 import { Shell } from '../shell';
 import { AssistantView } from './assistant';
+
+export const metadata: Metadata = { title: 'Assistant' };
 
 export default function AssistantPage() {
   return (

@@ -1,6 +1,10 @@
+import type { Metadata } from 'next';
+
 import { ChatThreadView } from '@openhouse/ui';
 
 import { Shell } from '../../shell';
+
+export const metadata: Metadata = { title: 'Conversation' };
 
 export default async function ChatThreadPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;

@@ -1,12 +1,16 @@
+import type { Metadata } from 'next';
+
 import { DocumentView } from '@openhouse/ui';
 
 import { Shell } from '../../shell';
+
+export const metadata: Metadata = { title: 'Document' };
 
 export default async function DocumentPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
   return (
     <Shell>
-      <DocumentView id={id} />
+      <DocumentView id={id} viewer="homeowner" />
     </Shell>
   );
 }

@@ -1,3 +1,3 @@
-import { handleDevSignIn } from '@openhouse/api/server';
+import { handleDevSignIn } from '@openhouse/seed/dev-sign-in';
 
 export const POST = (req: Request) => handleDevSignIn(req, 'developer');

@@ -1,3 +1,2 @@
-import { handleSignOut } from '@openhouse/api/server';
-
-export const POST = handleSignOut;
+// The old address of sign-out, kept for links and forms that still post here.
+export { POST } from '../../sign-out/route';
