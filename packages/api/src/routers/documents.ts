@@ -44,7 +44,7 @@ export const documentsRouter = router({
         ? sql`to_tsvector('english', ${documents.title} || ' ' || ${documents.category}) @@ to_tsquery('english', ${words})`
         : undefined;
       const conditions = [
-        ...filterConditions(documents, input, search),
+        ...filterConditions(documents, ctx.claims, input, search),
         input.category ? eq(documents.category, input.category) : undefined,
       ];
       const rows = await ctx.db
