@@ -7,8 +7,12 @@ import { composeAnswer } from '../assistant/compose';
 import { loadAssistantEnv } from '../assistant/env';
 import { askModel } from '../assistant/model';
 import { citationsOf, retrieveAnswer, type RetrievedPassage } from '../assistant/retrieve';
-import { homeownerClaims, type HomeownerClaims } from '../homeowner';
-import { developerProcedure, homeownerPhasedProcedure, homeownerProcedure } from '../procedures';
+import {
+  developerProcedure,
+  homeownerPhasedProcedure,
+  homeownerProcedure,
+  type HomeownerClaims,
+} from '../procedures';
 import { router } from '../trpc';
 
 const { assistantQuestions } = schema;
@@ -59,7 +63,7 @@ export const assistantRouter = router({
    */
   ask: homeownerPhasedProcedure.input(questionInput).mutation(async ({ ctx, input }) => {
     const { database } = ctx;
-    const claims = homeownerClaims(ctx.claims);
+    const { claims } = ctx;
     const env = loadAssistantEnv();
     const { question } = input;
     const baseUrl = env.ASSISTANT_LLM_BASE_URL;
