@@ -1,3 +1,4 @@
+import http from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -45,6 +46,43 @@ afterAll(async () => {
 
 const listNotices = () =>
   fetch(`${server.url}/api/trpc/noticeboard.list`, { headers: { authorization: `Bearer ${token}` } });
+
+/**
+ * The same request on a connection of its own. A draining server closes idle keep-alive
+ * connections, and a request sent on one at that moment fails with "other side closed" instead of
+ * reaching the server: that would test the client's socket reuse, not the server.
+ */
+const listNoticesOnNewConnection = () =>
+  new Promise<{ status: number; body: string }>((resolve, reject) => {
+    const request = http.get(
+      `${server.url}/api/trpc/noticeboard.list`,
+      { agent: false, headers: { authorization: `Bearer ${token}` } },
+      (response) => {
+        let body = '';
+        response.setEncoding('utf8');
+        response.on('data', (chunk: string) => (body += chunk));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
+      },
+    );
+    request.on('error', reject);
+  });
+
+/** Resolves once a request of the app is waiting on a lock in Postgres (the notices lock). */
+async function untilWaitingOnLock(): Promise<void> {
+  for (;;) {
+    const [row] = await testDb.adminQuery<{ n: number }>(
+      `select count(*)::int as n from pg_stat_activity
+       where datname = current_database() and usename = 'openhouse_app' and wait_event_type = 'Lock'`,
+    );
+    if (row!.n > 0) return;
+    await sleep(20);
+  }
+}
+
+/** Resolves once the server has logged that it drains. */
+async function untilDraining(): Promise<void> {
+  while (!/draining/.test(server.output())) await sleep(20);
+}
 
 /** Holds an exclusive lock on `notices` until the returned function is called. */
 async function lockNotices(): Promise<() => Promise<void>> {
@@ -112,12 +150,14 @@ describe('SIGTERM', () => {
   it('refuses new requests, lets the one in flight finish, then closes the pool and exits 0', async () => {
     const unlock = await lockNotices();
     const inFlight = listNotices();
-    await sleep(200);
+    await untilWaitingOnLock();
     const exited = server.signal('SIGTERM');
-    await sleep(200);
-    const refused = await listNotices();
+    await untilDraining();
+    const refused = await listNoticesOnNewConnection();
     expect(refused.status).toBe(503);
-    expect(((await refused.json()) as { error: { message: string } }).error.message).toMatch(/shutting down/);
+    expect((JSON.parse(refused.body) as { error: { message: string } }).error.message).toMatch(
+      /shutting down/,
+    );
     await unlock();
 
     const finished = await inFlight;

@@ -23,7 +23,9 @@ export async function createContext({ headers, database, verifyToken }: ContextD
       authError = error.message;
     }
   }
-  return { database, claims, authError };
+  // Read for mutations by the idempotency middleware, which also validates it (1–255 characters).
+  const idempotencyKey = headers.get('idempotency-key');
+  return { database, claims, authError, idempotencyKey };
 }
 
 export type Context = Awaited<ReturnType<typeof createContext>>;

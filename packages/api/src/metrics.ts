@@ -98,7 +98,7 @@ export function renderPrometheus(pool: PoolStats): string {
   const lines: string[] = [];
   const gauge = (name: string, help: string, value: number) =>
     lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} gauge`, `${name} ${value}`);
-  gauge('openhouse_db_pool_total', 'Open connections in the pool.', pool.total);
+  gauge('openhouse_db_pool_connections', 'Open connections in the pool (idle and in use).', pool.total);
   gauge('openhouse_db_pool_idle', 'Idle connections in the pool.', pool.idle);
   gauge('openhouse_db_pool_waiting', 'Requests waiting for a connection.', pool.waiting);
   gauge('openhouse_db_pool_max', 'DB_POOL_MAX.', pool.max);

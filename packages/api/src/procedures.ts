@@ -2,6 +2,7 @@ import { TRPCError } from '@trpc/server';
 
 import type { AppRole, Claims } from '@openhouse/auth';
 
+import { idempotencyKeyOf, idempotentMutation } from './middleware/idempotency';
 import { rlsTransaction } from './middleware/rls';
 import { middleware, publicProcedure } from './trpc';
 
@@ -38,8 +39,29 @@ const requireRole = <Role extends AppRole>(role: Role) =>
  * builders and wrap each database step in `ctx.database.withRls(ctx.claims, ...)`, so that no
  * pooled connection is held while they wait.
  */
-export const protectedProcedure = authedProcedure.use(rlsTransaction);
-export const homeownerProcedure = authedProcedure.use(requireRole('homeowner')).use(rlsTransaction);
-export const developerProcedure = authedProcedure.use(requireRole('developer')).use(rlsTransaction);
-export const homeownerPhasedProcedure = authedProcedure.use(requireRole('homeowner'));
-export const developerPhasedProcedure = authedProcedure.use(requireRole('developer'));
+export const protectedProcedure = authedProcedure.use(rlsTransaction).use(idempotentMutation);
+export const homeownerProcedure = authedProcedure
+  .use(requireRole('homeowner'))
+  .use(rlsTransaction)
+  .use(idempotentMutation);
+export const developerProcedure = authedProcedure
+  .use(requireRole('developer'))
+  .use(rlsTransaction)
+  .use(idempotentMutation);
+
+/**
+ * Phased procedures hold no transaction of their own, so the idempotency middleware (which stores
+ * the response in the mutation's transaction) cannot wrap them. They check the `Idempotency-Key`
+ * header (400 when longer than 255 characters) but do not yet replay: a repeat runs again. See
+ * docs/PHASE_20.1_DB_POOLING.md, "Retries and idempotency keys".
+ */
+const checkIdempotencyKey = middleware(({ ctx, type, next }) => {
+  if (type === 'mutation') idempotencyKeyOf(ctx.idempotencyKey);
+  return next();
+});
+export const homeownerPhasedProcedure = authedProcedure
+  .use(requireRole('homeowner'))
+  .use(checkIdempotencyKey);
+export const developerPhasedProcedure = authedProcedure
+  .use(requireRole('developer'))
+  .use(checkIdempotencyKey);

@@ -4,8 +4,13 @@
  * `server/`. The dev sign-in is not here: it needs the seed's fixtures, which a production server
  * never loads (`@openhouse/seed/dev-sign-in`).
  */
-export { handleHealthRequest } from './server/health-route';
-export { startServer } from './server/lifecycle';
+export {
+  handleHealthRequest,
+  handleReadyRequest,
+  healthResponse,
+  readyResponse,
+} from './server/health-route';
+export { drainAndClose, startServer } from './server/lifecycle';
 export { handleMetricsRequest } from './server/metrics-route';
 export { handleSignOut } from './server/session';
 export { handleTrpcRequest } from './server/trpc-route';

@@ -47,6 +47,13 @@ export interface Database {
   warm(): Promise<void>;
   /** Round trip to the server; rejects when it cannot be reached within the connection timeout. */
   ping(): Promise<void>;
+  /**
+   * Readiness: whether the server answers `select 1`, asked on one dedicated connection outside
+   * the pool (opened on first use, reused, replaced when it breaks), so the check never queues
+   * behind requests. Bounded by {@link READY_TIMEOUT_MS} (or the connection timeout, if shorter);
+   * concurrent checks share one round trip. Resolves `true`/`false`, never throws.
+   */
+  ready(): Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -73,6 +80,9 @@ export function poolConfigFromEnv(env: DbEnv): DatabaseConfig {
     connectionTimeoutMillis: env.DB_CONNECTION_TIMEOUT_MS,
     statement_timeout: env.DB_STATEMENT_TIMEOUT_MS,
     idle_in_transaction_session_timeout: env.DB_IDLE_IN_TRANSACTION_TIMEOUT_MS,
+    // The client's own bound on every query, a little above the server's: a stalled backend or a
+    // black-holed network cannot keep a request (or the drain) waiting for ever.
+    query_timeout: queryTimeoutFor(env.DB_STATEMENT_TIMEOUT_MS),
     application_name: env.DB_APPLICATION_NAME,
     keepAlive: true,
     keepAliveInitialDelayMillis: 10_000,
@@ -80,6 +90,84 @@ export function poolConfigFromEnv(env: DbEnv): DatabaseConfig {
     allowExitOnIdle: false,
     // BEGIN, the RLS prelude and the first query leave in one write (see rls.ts).
     pipeline: true,
+  };
+}
+
+/** The client-side bound on a query: the statement timeout plus a margin for the round trip. */
+export function queryTimeoutFor(statementTimeoutMs: number): number {
+  return statementTimeoutMs + Math.min(5_000, Math.max(500, Math.round(statementTimeoutMs * 0.2)));
+}
+
+/** The readiness check's own bound: short, whatever the pool's timeouts. */
+export const READY_TIMEOUT_MS = 2_000;
+
+/** One connection outside the pool for readiness checks; see {@link Database.ready}. */
+function readinessProbe(config: DatabaseConfig) {
+  const timeoutMs = Math.min(READY_TIMEOUT_MS, config.connectionTimeoutMillis || READY_TIMEOUT_MS);
+  let client: pg.Client | undefined;
+  let inFlight: Promise<boolean> | undefined;
+  let closed = false;
+
+  const discard = (): Promise<void> => {
+    const dead = client;
+    client = undefined;
+    if (!dead) return Promise.resolve();
+    dead.removeAllListeners('error');
+    dead.on('error', () => undefined);
+    // A stalled server may never answer the goodbye: bounded, then the socket is dropped.
+    const ended = dead.end().catch(() => undefined);
+    return Promise.race([ended, new Promise<void>((resolve) => setTimeout(resolve, 1_000).unref())]).then(
+      () => {
+        (dead as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
+      },
+    );
+  };
+
+  async function once(): Promise<boolean> {
+    if (closed) return false;
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)));
+    let used: pg.Client | undefined;
+    const attempt = (async () => {
+      if (!client) {
+        const fresh = new pg.Client({
+          connectionString: config.connectionString,
+          ssl: config.ssl,
+          connectionTimeoutMillis: timeoutMs,
+          query_timeout: timeoutMs,
+          statement_timeout: timeoutMs,
+          application_name: `${config.application_name ?? 'openhouse'}:ready`.slice(0, 63),
+          keepAlive: true,
+        });
+        fresh.on('error', () => {
+          if (client === fresh) discard();
+        });
+        client = fresh;
+        used = fresh;
+        await fresh.connect();
+      }
+      used = client;
+      await used.query('select 1');
+      return true;
+    })().catch(() => {
+      if (client === used) void discard();
+      return false;
+    });
+    const ok = await Promise.race([attempt, timedOut]);
+    clearTimeout(timer);
+    if (!ok && client === used) void discard(); // a stalled connection is not reused
+    return ok;
+  }
+
+  return {
+    check(): Promise<boolean> {
+      inFlight ??= once().finally(() => (inFlight = undefined));
+      return inFlight;
+    },
+    close(): Promise<void> {
+      closed = true;
+      return discard();
+    },
   };
 }
 
@@ -123,6 +211,7 @@ export function createDatabase(config: DatabaseConfig, options: DatabaseOptions 
   if (config.platform === 'vercel') attachDatabasePool(pool);
 
   const db = drizzle({ client: pool, schema });
+  const probe = readinessProbe(config);
 
   return {
     pool,
@@ -143,13 +232,18 @@ export function createDatabase(config: DatabaseConfig, options: DatabaseOptions 
     }),
     async warm() {
       // Held all at once, so that idle clients are not handed out twice and `min` really open.
-      const clients = await Promise.all(Array.from({ length: config.min }, () => pool.connect()));
-      for (const client of clients) client.release();
+      // Every connect is settled before anything is thrown: what was obtained goes back first.
+      const settled = await Promise.allSettled(Array.from({ length: config.min }, () => pool.connect()));
+      for (const outcome of settled) if (outcome.status === 'fulfilled') outcome.value.release();
+      const failed = settled.find((outcome) => outcome.status === 'rejected');
+      if (failed) throw failed.reason;
     },
     async ping() {
       await pool.query('select 1');
     },
+    ready: () => probe.check(),
     async close() {
+      await probe.close();
       if (!pool.ended && !pool.ending) await pool.end();
     },
   };

@@ -58,6 +58,22 @@ export const dbEnvSchema = (platform: Platform = 'server') =>
           message: `DB_POOL_MIN (${env.DB_POOL_MIN}) must not exceed DB_POOL_MAX (${env.DB_POOL_MAX})`,
         });
       }
+      // pg-pool never closes clients at or below `min`, and attachDatabasePool waits for the idle
+      // ones to close before a Vercel instance may suspend: both must let every client go.
+      if (platform === 'vercel' && env.DB_POOL_MIN > 0) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['DB_POOL_MIN'],
+          message: `DB_POOL_MIN must be 0 on Vercel (VERCEL=1), got ${env.DB_POOL_MIN}: pg-pool never closes clients at or below min`,
+        });
+      }
+      if (platform === 'vercel' && env.DB_IDLE_TIMEOUT_MS === 0) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['DB_IDLE_TIMEOUT_MS'],
+          message: 'DB_IDLE_TIMEOUT_MS must be above 0 on Vercel (VERCEL=1): idle clients must close',
+        });
+      }
       if (env.DB_SSL === 'verify-full' && !env.DB_SSL_CA) {
         ctx.addIssue({
           code: 'custom',

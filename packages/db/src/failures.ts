@@ -59,9 +59,12 @@ export function classifyDbFailure(error: unknown): DbFailure | undefined {
  * classification wins: an error rethrown (or wrapped) through a second layer keeps where it
  * first happened.
  */
-export function annotateFailure(error: unknown, context: DbFailureContext): void {
+export function annotateFailure(error: unknown, context: DbFailureContext, evidence?: unknown): void {
   if (!error || typeof error !== 'object' || carriedFailure(error)) return;
-  const failure = { ...classify(error, context)!, ...context };
+  // `evidence`: what the connection itself reported (its 'error' event), when that says more than
+  // the thrown error — 25P03 arrives as the event, the next query only says "not queryable".
+  const source = evidence && pgErrorOf(evidence) && !pgErrorOf(error) ? evidence : error;
+  const failure = { ...classify(source, context)!, ...context };
   Object.defineProperty(error, FAILURE, { value: failure, enumerable: false });
 }
 
@@ -74,6 +77,18 @@ export class PoolExhaustedError extends Error {
   }
 }
 
+/** Thrown when Postgres answers COMMIT with ROLLBACK: the transaction had aborted, nothing was written. */
+export class CommitRolledBackError extends Error {
+  readonly code = 'COMMIT_ROLLED_BACK';
+  constructor() {
+    super('COMMIT was answered with ROLLBACK: the transaction had aborted and nothing was written');
+    this.name = 'CommitRolledBackError';
+  }
+}
+
+/** pg's message when its client-side `query_timeout` fires (the server did not answer in time). */
+export const QUERY_READ_TIMEOUT = /Query read timeout/i;
+
 /** A database error as node-postgres reports it; Drizzle wraps it as the `cause` of its own error. */
 export interface PgError extends Error {
   code: string;
@@ -84,7 +99,15 @@ export interface PgError extends Error {
 export function pgErrorOf(error: unknown): PgError | undefined {
   for (const current of causeChain(error)) {
     const code = (current as { code?: unknown }).code;
-    if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return current as PgError;
+    // A SQLSTATE, not a socket errno that happens to be five capitals (EPIPE): pg's DatabaseError
+    // always carries a severity.
+    if (
+      typeof code === 'string' &&
+      /^[0-9A-Z]{5}$/.test(code) &&
+      (typeof (current as { severity?: unknown }).severity === 'string' || !/^E[A-Z]{4}$/.test(code))
+    ) {
+      return current as PgError;
+    }
   }
   return undefined;
 }
@@ -140,7 +163,9 @@ function classify(error: unknown, context?: DbFailureContext): DbFailure | undef
   if (context?.phase === 'idle') return failure('idle_client_error');
   if (codes.has('POOL_EXHAUSTED')) return failure('pool_exhausted');
   if (sqlState === '53300') return failure('too_many_connections');
-  if (sqlState === '57014') return failure('statement_timeout');
+  // 57014 is also an operator's pg_cancel_backend ("due to user request"): not a timeout.
+  if (sqlState === '57014') return failure(/user request/i.test(message) ? 'db_error' : 'statement_timeout');
+  if (QUERY_READ_TIMEOUT.test(message)) return failure('statement_timeout');
   if (sqlState === '25P03') return failure('idle_in_transaction_timeout');
   if (sqlState === '57P01' || sqlState === '57P02') return failure('connection_terminated');
   if (sqlState === '57P03' || sqlState === '08006' || sqlState === '08001' || sqlState === '08004') {

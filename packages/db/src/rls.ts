@@ -1,7 +1,7 @@
 import { drizzle } from 'drizzle-orm/node-postgres';
 import type pg from 'pg';
 
-import { annotateFailure, PoolExhaustedError } from './failures';
+import { annotateFailure, CommitRolledBackError, PoolExhaustedError, QUERY_READ_TIMEOUT } from './failures';
 import * as schema from './schema';
 import type { Db } from './types';
 
@@ -89,8 +89,9 @@ export async function runWithRls<T>(
 ): Promise<T> {
   const startedAt = performance.now();
   const params = preludeParams(claims, statementTimeoutMs); // before checkout: throws for unknown roles
-  if (options.maxWaiting !== undefined && pool.waitingCount >= options.maxWaiting) {
-    const error = new PoolExhaustedError(pool.waitingCount);
+  const waiting = reallyWaiting(pool);
+  if (options.maxWaiting !== undefined && waiting.thisWouldWait && waiting.count >= options.maxWaiting) {
+    const error = new PoolExhaustedError(waiting.count);
     annotateFailure(error, { phase: 'acquire', waitMs: 0, begun: false });
     throw error;
   }
@@ -98,7 +99,10 @@ export async function runWithRls<T>(
   try {
     client = await pool.connect();
   } catch (error) {
-    annotateFailure(error, { phase: 'acquire', waitMs: performance.now() - startedAt, begun: false });
+    const waitMs = performance.now() - startedAt;
+    // A wait that ended in pool_timeout is a wait too: without it the histogram hides the worst ones.
+    options.onAcquired?.(waitMs);
+    annotateFailure(error, { phase: 'acquire', waitMs, begun: false });
     throw error;
   }
   const waitMs = performance.now() - startedAt;
@@ -124,21 +128,41 @@ export async function runWithRls<T>(
       throw error;
     }
     await prelude;
-    await client.query('commit');
+    const committed = await client.query('commit');
+    // An aborted transaction (an error swallowed inside fn) is answered ROLLBACK, not an error.
+    if (committed.command === 'ROLLBACK') throw new CommitRolledBackError();
     client.off('error', onConnectionError);
     client.release();
     return result;
   } catch (error) {
-    const rolledBack = await client.query('rollback').then(
-      () => true,
-      () => false,
-    );
+    // A query the server never answered (query_timeout) leaves the connection stalled: a
+    // ROLLBACK would queue behind it for another full timeout. Destroy the connection instead.
+    const stalled =
+      error instanceof Error && QUERY_READ_TIMEOUT.test(error.message + String(error.cause ?? ''));
+    const rolledBack = stalled
+      ? false
+      : await client.query('rollback').then(
+          () => true,
+          () => false,
+        );
     client.off('error', onConnectionError);
     const broken = connectionError ?? (rolledBack ? undefined : asError(error));
     client.release(broken);
-    annotateFailure(error, { phase: 'transaction', waitMs, begun });
+    annotateFailure(error, { phase: 'transaction', waitMs, begun }, connectionError);
     throw error;
   }
+}
+
+/**
+ * Requests really queued for a connection. pg-pool puts every `connect()` in its queue for a tick,
+ * even when an idle client or a free slot is there for it, so `waitingCount` alone overcounts:
+ * idle clients and unopened slots will serve that many of the queue at once.
+ */
+function reallyWaiting(pool: pg.Pool): { count: number; thisWouldWait: boolean } {
+  const max = (pool as unknown as { options: { max: number } }).options.max;
+  const available = pool.idleCount + Math.max(0, max - pool.totalCount);
+  const count = Math.max(0, pool.waitingCount - available);
+  return { count, thisWouldWait: pool.waitingCount >= available };
 }
 
 function asError(value: unknown): Error {

@@ -5,6 +5,7 @@ import {
   customType,
   date,
   integer,
+  json,
   jsonb,
   pgTable,
   text,
@@ -223,4 +224,15 @@ export const developmentStats = pgTable('development_stats', {
   tenantId: uuid('tenant_id').notNull(),
   developmentId: uuid('development_id').primaryKey(),
   notices: bigint('notices', { mode: 'number' }).notNull(),
+});
+
+/** Stored first responses of mutations sent with an `Idempotency-Key` (migration 0009). */
+export const idempotencyKeys = pgTable('idempotency_keys', {
+  tenantId: uuid('tenant_id').notNull(),
+  userId: uuid('user_id').notNull(),
+  key: text('key').notNull(),
+  requestHash: text('request_hash').notNull(),
+  // json, not jsonb: kept as written, so a replay is the first answer byte for byte.
+  response: json('response').notNull(),
+  createdAt: createdAt(),
 });

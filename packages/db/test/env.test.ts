@@ -33,8 +33,19 @@ describe('database settings', () => {
     ],
     [{ DB_SSL: 'verify-full' }, /^Invalid environment: DB_SSL_CA: /],
     [{ DB_CONNECTION_TIMEOUT_MS: '-1' }, /^Invalid environment: DB_CONNECTION_TIMEOUT_MS: /],
+    [{ VERCEL: '1', DB_POOL_MIN: '2' }, /^Invalid environment: DB_POOL_MIN: DB_POOL_MIN must be 0 on Vercel/],
+    [
+      { VERCEL: '1', DB_IDLE_TIMEOUT_MS: '0' },
+      /^Invalid environment: DB_IDLE_TIMEOUT_MS: DB_IDLE_TIMEOUT_MS must be above 0 on Vercel/,
+    ],
   ])('refuse %o with one line naming the variable', (overrides, message) => {
     expect(() => loadDbEnv({ DATABASE_URL: url, ...overrides })).toThrow(message);
+  });
+
+  it('bound every query on the client a little above the statement timeout', () => {
+    const config = poolConfigFromEnv(loadDbEnv({ DATABASE_URL: url, DB_STATEMENT_TIMEOUT_MS: '10000' }));
+    expect(config.query_timeout).toBeGreaterThan(10_000);
+    expect(config.query_timeout).toBeLessThanOrEqual(15_000);
   });
 
   it('let DB_SSL override the URL’s sslmode', () => {

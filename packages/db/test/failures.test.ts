@@ -70,6 +70,35 @@ describe('classifyDbFailure', () => {
     });
   });
 
+  it('knows 25P03 as idle_in_transaction_timeout, though pg throws "not queryable" at the next query', async () => {
+    const database = testDb.connect({ DB_POOL_MAX: '1', DB_IDLE_IN_TRANSACTION_TIMEOUT_MS: '200' });
+    expect(
+      await failureOf(
+        database.withRls(claims, async (tx) => {
+          await tx.execute(sql`select 1`);
+          await new Promise((resolve) => setTimeout(resolve, 800)); // idle inside the transaction
+          return tx.execute(sql`select 1`);
+        }),
+      ),
+    ).toMatchObject({ kind: 'idle_in_transaction_timeout', sqlState: '25P03' });
+  });
+
+  it("does not call an operator's pg_cancel_backend a statement timeout", async () => {
+    const database = testDb.connect({ DB_POOL_MAX: '1', DB_APPLICATION_NAME: 'cancelled' });
+    const running = failureOf(database.withRls(claims, (tx) => tx.execute(sql`select pg_sleep(5)`)));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await testDb.adminQuery(
+      `select pg_cancel_backend(pid) from pg_stat_activity where application_name = 'cancelled' and state = 'active'`,
+    );
+    expect(await running).toMatchObject({ kind: 'db_error', sqlState: '57014' });
+  });
+
+  it('never tags a socket errno such as EPIPE as a SQLSTATE', () => {
+    const epipe = Object.assign(new Error('write EPIPE'), { code: 'EPIPE', errno: -32, syscall: 'write' });
+    const failure = classifyDbFailure(epipe);
+    expect(failure?.sqlState).toBeUndefined();
+  });
+
   it('leaves errors that did not come from the database alone', () => {
     expect(classifyDbFailure(new TypeError('x is undefined'))).toBeUndefined();
   });

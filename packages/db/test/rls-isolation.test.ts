@@ -68,6 +68,17 @@ beforeAll(async () => {
   }
 });
 
+beforeAll(async () => {
+  // Idempotency keys: one per person, including staff, under the same key in every tenant.
+  for (const user of [homeownerA, neighbourA, homeownerB, staffA, scopedStaffA, staffB]) {
+    await testDb.adminQuery(
+      `insert into idempotency_keys (tenant_id, user_id, key, request_hash, response)
+       values ($1, $2, 'shared-key', 'hash', '{"ok":true}')`,
+      [user.tenantId, user.id],
+    );
+  }
+});
+
 afterAll(() => testDb.drop());
 
 const TABLES = [
@@ -87,6 +98,7 @@ const TABLES = [
   'analytics_daily',
   'analytics_people',
   'development_stats',
+  'idempotency_keys',
 ];
 
 describe('every table in the app schema', () => {
@@ -149,6 +161,13 @@ describe('a homeowner', () => {
     expect((await selectAll(homeownerA, 'assistant_questions')).map((row) => row.user_id)).toEqual([
       homeownerA.id,
     ]);
+  });
+
+  it('sees only their own idempotency keys, and staff theirs, never a colleague’s', async () => {
+    for (const user of [homeownerA, staffA, scopedStaffA]) {
+      const rows = await selectAll(user, 'idempotency_keys');
+      expect(rows.map((row) => [row.tenant_id, row.user_id])).toEqual([[user.tenantId, user.id]]);
+    }
   });
 
   it('reads no invite codes, not even their own house’s', async () => {

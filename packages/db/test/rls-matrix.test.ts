@@ -252,6 +252,15 @@ const MATRIX_SPEC: Record<string, ReturnType<typeof table>> = {
     `notices = notices + 1`,
     { select: '...TD....', insert: NONE, update: NONE },
   ),
+  // Each caller's own: the rows aimed at are the owner's, so only the owner passes. An UPDATE
+  // replaces only an expired key (older than 24 h); the fixture's key is fresh, so nobody may.
+  idempotency_keys: table(
+    () => `tenant_id = ${T} and user_id = ${U}`,
+    () => `insert into idempotency_keys (tenant_id, user_id, key, request_hash, response)
+      values (${T}, ${U}, 'matrix-insert', 'hash', '{}')`,
+    `response = '{"changed":true}'`,
+    { select: 'h........', insert: 'h........', update: NONE },
+  ),
 };
 const MATRIX = Object.fromEntries(Object.entries(MATRIX_SPEC).map(([name, spec]) => [name, spec(name)]));
 
@@ -694,6 +703,11 @@ beforeAll(async () => {
     `insert into document_passages (tenant_id, development_id, house_id, document_id, position, content)
      values ($1, $2, $3, $4, 0, 'Keys and meters.')`,
     [tenant, development, house, document],
+  );
+  await testDb.adminQuery(
+    `insert into idempotency_keys (tenant_id, user_id, key, request_hash, response)
+     values ($1, $2, 'matrix-fixture', 'hash', '{}')`,
+    [tenant, user],
   );
   const ownThread = await thread(owner);
   fixture = {

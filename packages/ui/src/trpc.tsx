@@ -1,13 +1,15 @@
 'use client';
 
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { createTRPCClient, httpBatchLink, TRPCClientError } from '@trpc/client';
+import { TRPCClientError } from '@trpc/client';
 import { createTRPCContext } from '@trpc/tanstack-react-query';
 import { useState, type ReactNode } from 'react';
 
 import type { inferRouterOutputs } from '@trpc/server';
 
 import type { AppRouter } from '@openhouse/api';
+
+import { createPortalClient } from './retry-link';
 
 /** What each procedure returns, for components that take a result as a prop. */
 export type RouterOutputs = inferRouterOutputs<AppRouter>;
@@ -41,7 +43,8 @@ export function TRPCReactProvider({ children }: { children: ReactNode }) {
   const [queryClient] = useState(makeQueryClient);
   const [trpcClient] = useState(() =>
     // The session cookie rides along on same-origin requests; no token is handled in the browser.
-    createTRPCClient<AppRouter>({ links: [httpBatchLink({ url: '/api/trpc' })] }),
+    // Every mutation carries an Idempotency-Key and is retried with it (see retry-link.ts).
+    createPortalClient(),
   );
   return (
     <QueryClientProvider client={queryClient}>

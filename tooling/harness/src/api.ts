@@ -13,8 +13,12 @@ export const tokenFor = (user: SeedUser) => mintDevToken(user, { secret: TEST_JW
 const createCaller = createCallerFactory(appRouter);
 
 /** A server-side caller that goes through the real context: token verification, middleware, RLS. */
-export async function callerFor(database: Database, token?: string) {
-  const headers = new Headers(token ? { authorization: `Bearer ${token}` } : {});
+export async function callerFor(
+  database: Database,
+  token?: string,
+  extraHeaders: Record<string, string> = {},
+) {
+  const headers = new Headers({ ...(token ? { authorization: `Bearer ${token}` } : {}), ...extraHeaders });
   return createCaller(await createContext({ headers, database, verifyToken }));
 }
 

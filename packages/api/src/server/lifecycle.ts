@@ -39,15 +39,43 @@ const SHUTDOWN_GRACE_MS = 25_000;
 function installShutdownHandlers(database: Database) {
   const shutdown = async (signal: string) => {
     if (drain.draining) return;
-    drain.draining = true;
+    // Whatever the database (or Sentry) does, the process is gone a little after its grace.
+    setTimeout(() => {
+      console.error('[server] shutdown grace exceeded, exiting');
+      process.exit(1);
+    }, SHUTDOWN_GRACE_MS + 2_000).unref();
     console.log(`[server] ${signal}: draining ${drain.inFlight} in-flight request(s)`);
-    const deadline = Date.now() + SHUTDOWN_GRACE_MS;
-    while (drain.inFlight > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
-    await database.close();
-    await flushErrorTracking();
-    console.log('[server] pool closed, exiting');
+    const closed = await drainAndClose(database, SHUTDOWN_GRACE_MS);
+    await withinMs(flushErrorTracking(), 2_000);
+    console.log(closed ? '[server] pool closed, exiting' : '[server] pool did not close in time, exiting');
     process.exit(0);
   };
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
   process.once('SIGINT', () => void shutdown('SIGINT'));
+}
+
+/**
+ * Refuses new requests, waits for in-flight ones, then closes the pool — all within `graceMs`,
+ * whatever the database does (a stalled backend never answers, so `pool.end()` alone could wait
+ * for ever). Resolves `true` when the pool closed in time, `false` when the grace ran out.
+ */
+export async function drainAndClose(database: Database, graceMs: number): Promise<boolean> {
+  drain.draining = true;
+  const deadline = Date.now() + graceMs;
+  while (drain.inFlight > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
+  return withinMs(
+    database.close().then(() => true),
+    Math.max(0, deadline - Date.now()),
+  );
+}
+
+/** `promise`'s outcome, or `false` when it has not settled within `ms`; never rejects. */
+async function withinMs<T>(promise: Promise<T>, ms: number): Promise<T | false> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+  try {
+    return await Promise.race([promise.catch(() => false as const), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
