@@ -3,6 +3,7 @@
 import Link from 'next/link';
 import { useQuery } from '@tanstack/react-query';
 
+import { ONBOARDING_STEPS } from '@openhouse/api/limits';
 import { Card, DateText, ErrorState, Loading, NoticeboardView } from '@openhouse/ui';
 import { useTRPC } from '@openhouse/ui/trpc';
 
@@ -13,7 +14,10 @@ function OnboardingCard() {
   if (status.isError) return <ErrorState error={status.error} retry={() => void status.refetch()} />;
   if (status.data.done) return null;
   return (
-    <Card title="Finish setting up your home" meta={`${status.data.completedSteps.length} of 3 steps done`}>
+    <Card
+      title="Finish setting up your home"
+      meta={`${status.data.completedSteps.length} of ${ONBOARDING_STEPS.length} steps done`}
+    >
       <p>
         Claim your home with the invite code from your developer, tell us how to reach you, and read the key
         documents.

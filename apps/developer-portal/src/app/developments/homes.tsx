@@ -3,6 +3,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Fragment, useState } from 'react';
 
+import { ONBOARDING_STEPS } from '@openhouse/api/limits';
 import {
   CONTACT_CHANNELS,
   DateText,
@@ -182,7 +183,7 @@ function Invites({ house }: { house: House }) {
 function onboardingText(house: House) {
   const done = house.completedSteps?.length ?? 0;
   if (!house.homeownerName) return '—';
-  return done === 3 ? 'Done' : `${done} of 3 steps`;
+  return done === ONBOARDING_STEPS.length ? 'Done' : `${done} of ${ONBOARDING_STEPS.length} steps`;
 }
 
 function invitesLabel(house: House) {

@@ -16,15 +16,9 @@ import {
   useTrack,
   type ErrorCopy,
 } from '@openhouse/ui';
-import { useTRPC } from '@openhouse/ui/trpc';
+import { useTRPC, type RouterOutputs } from '@openhouse/ui/trpc';
 
-interface Citation {
-  documentId: string;
-  passageId: number;
-  title: string;
-  heading: string | null;
-  snippet: string;
-}
+type Citation = RouterOutputs['assistant']['ask']['citations'][number];
 
 /** The snippet with its matched words highlighted; built as elements, never as HTML. */
 function Snippet({ text }: { text: string }) {

@@ -4,6 +4,7 @@ import Link from 'next/link';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 
+import { ONBOARDING_STEPS } from '@openhouse/api/limits';
 import {
   ErrorState,
   Field,
@@ -123,7 +124,7 @@ export function OnboardingWizard() {
           aria-labelledby="oh-step-heading"
         >
           <h3 id="oh-step-heading" ref={heading} tabIndex={-1}>
-            Step {completedSteps.length + 1} of 3: {STEP_LABELS[nextStep]}
+            Step {completedSteps.length + 1} of {ONBOARDING_STEPS.length}: {STEP_LABELS[nextStep]}
           </h3>
           {nextStep === 'claim' ? (
             <Field
