@@ -5,7 +5,9 @@ import { drizzle } from 'drizzle-orm/node-postgres';
 import pg from 'pg';
 
 import type { DbEnv } from './env';
+import { defaultTenantMax, FairShare, type FairShareCounters, type TenantShare } from './fair-share';
 import { annotateFailure } from './failures';
+import { replayBrokenTransaction } from './replay';
 import { runWithRls, type RlsClaims } from './rls';
 import * as schema from './schema';
 import type { Db } from './types';
@@ -19,10 +21,13 @@ import type { Db } from './types';
 export interface PoolStats {
   total: number;
   idle: number;
+  /** Requests queued for a connection (the fair-share queue; see `fair-share.ts`). */
   waiting: number;
   max: number;
   min: number;
   maxWaiting: number;
+  /** Most connections one tenant may hold at once. */
+  tenantMax: number;
 }
 
 export interface DatabaseOptions {
@@ -33,6 +38,11 @@ export interface DatabaseOptions {
   onIdleError?: (error: Error) => void;
   /** Called with each request's wait for a connection, in ms. */
   onAcquired?: (waitMs: number) => void;
+  /**
+   * Wraps each `withRls` call (tracing): `run` reports the wait for a connection to `acquired`
+   * once it has one, so the wait and the transaction can be told apart.
+   */
+  trace?: <T>(run: (acquired: (waitMs: number) => void) => Promise<T>) => Promise<T>;
 }
 
 export interface Database {
@@ -40,9 +50,23 @@ export interface Database {
   /** Drizzle over the pool, as the login role: it has no table privileges, so only for catalog checks. */
   readonly db: Db;
   readonly statementTimeoutMs: number;
-  /** Runs `fn` in one transaction as role `authenticated` with `claims`; see `rls.ts`. */
-  withRls<T>(claims: RlsClaims, fn: (tx: Db) => Promise<T>): Promise<T>;
+  /**
+   * Runs `fn` in one transaction as the caller's request role with `claims`; see `rls.ts`. A
+   * transaction whose connection broke before it committed anything is run again
+   * (`replay.ts`), so `fn` must touch nothing but the database; `onReplay` is told each time.
+   * `readOnly`: the transaction cannot write (the API's queries), which also makes a lost COMMIT
+   * answer harmless.
+   */
+  withRls<T>(
+    claims: RlsClaims,
+    fn: (tx: Db) => Promise<T>,
+    options?: { readOnly?: boolean; onReplay?: () => void },
+  ): Promise<T>;
   stats(): PoolStats;
+  /** Connections held and requests queued, per tenant holding or waiting for any now. */
+  tenantShares(): TenantShare[];
+  /** Requests shed and waits timed out since start, per tenant. */
+  readonly tenantCounters: FairShareCounters;
   /** Opens `min` connections now: pg-pool's `min` keeps clients but never opens them. */
   warm(): Promise<void>;
   /** Round trip to the server; rejects when it cannot be reached within the connection timeout. */
@@ -64,6 +88,8 @@ export type DatabaseConfig = pg.PoolConfig & {
   platform?: DbEnv['platform'];
   /** Requests allowed to queue for a connection; more are shed at once (`PoolExhaustedError`). */
   maxWaiting: number;
+  /** Most connections one tenant may hold at once; default: see `defaultTenantMax`. */
+  tenantMax?: number;
   statement_timeout: number;
 };
 
@@ -75,6 +101,7 @@ export function poolConfigFromEnv(env: DbEnv): DatabaseConfig {
     min: env.DB_POOL_MIN,
     max: env.DB_POOL_MAX,
     maxWaiting: env.DB_POOL_MAX_WAITING,
+    tenantMax: env.DB_POOL_TENANT_MAX,
     platform: env.platform,
     idleTimeoutMillis: env.DB_IDLE_TIMEOUT_MS,
     connectionTimeoutMillis: env.DB_CONNECTION_TIMEOUT_MS,
@@ -212,24 +239,42 @@ export function createDatabase(config: DatabaseConfig, options: DatabaseOptions 
 
   const db = drizzle({ client: pool, schema });
   const probe = readinessProbe(config);
+  const tenantMax = Math.min(config.max, config.tenantMax ?? defaultTenantMax(config.max));
+  const fairShare = new FairShare({
+    max: config.max,
+    tenantMax,
+    maxWaiting: config.maxWaiting,
+    waitTimeoutMs: config.connectionTimeoutMillis ?? 0,
+  });
 
   return {
     pool,
     db,
     statementTimeoutMs: config.statement_timeout,
-    withRls: (claims, fn) =>
-      runWithRls(pool, claims, fn, config.statement_timeout, {
-        maxWaiting: config.maxWaiting,
-        onAcquired: options.onAcquired,
-      }),
+    withRls: (claims, fn, { readOnly = false, onReplay } = {}) => {
+      const run = (acquired?: (waitMs: number) => void) =>
+        runWithRls(pool, claims, fn, config.statement_timeout, {
+          readOnly,
+          fairShare,
+          connectRetryMs: config.connectionTimeoutMillis ?? 0,
+          onAcquired: acquired
+            ? (waitMs) => (options.onAcquired?.(waitMs), acquired(waitMs))
+            : options.onAcquired,
+        });
+      const attempt = () => (options.trace ? options.trace(run) : run());
+      return replayBrokenTransaction(attempt, { maxDeadConnections: config.max, onReplay });
+    },
     stats: () => ({
       total: pool.totalCount,
       idle: pool.idleCount,
-      waiting: pool.waitingCount,
+      waiting: fairShare.waiting,
       max: config.max,
       min: config.min,
       maxWaiting: config.maxWaiting,
+      tenantMax,
     }),
+    tenantShares: () => fairShare.shares(),
+    tenantCounters: fairShare.counters,
     async warm() {
       // Held all at once, so that idle clients are not handed out twice and `min` really open.
       // Every connect is settled before anything is thrown: what was obtained goes back first.
@@ -243,6 +288,7 @@ export function createDatabase(config: DatabaseConfig, options: DatabaseOptions 
     },
     ready: () => probe.check(),
     async close() {
+      fairShare.close(new Error('The database pool is closing'));
       await probe.close();
       if (!pool.ended && !pool.ending) await pool.end();
     },

@@ -1,3 +1,5 @@
+import { accessSync, constants } from 'node:fs';
+
 import { z } from 'zod';
 
 import { parseEnv, wholeNumber, type EnvSource } from '@openhouse/env';
@@ -31,6 +33,9 @@ const POOL_DEFAULTS = {
 
 export type Platform = keyof typeof POOL_DEFAULTS;
 
+/** The longest `DB_IDLE_TIMEOUT_MS` accepted with `VERCEL=1` (see the check below). */
+export const VERCEL_MAX_IDLE_TIMEOUT_MS = 30_000;
+
 export const detectPlatform = (source: EnvSource): Platform => (source.VERCEL === '1' ? 'vercel' : 'server');
 
 export const dbEnvSchema = (platform: Platform = 'server') =>
@@ -42,13 +47,21 @@ export const dbEnvSchema = (platform: Platform = 'server') =>
       DB_POOL_MAX: wholeNumber('DB_POOL_MAX', 1).default(POOL_DEFAULTS[platform].max),
       // Requests queued for a connection beyond this are refused at once instead of queueing.
       DB_POOL_MAX_WAITING: wholeNumber('DB_POOL_MAX_WAITING', 0).default(500),
+      // Most connections one tenant may hold; unset: all but one from a pool of 4 up (fair-share.ts).
+      DB_POOL_TENANT_MAX: wholeNumber('DB_POOL_TENANT_MAX', 1).optional(),
       DB_IDLE_TIMEOUT_MS: wholeNumber('DB_IDLE_TIMEOUT_MS', 0).default(POOL_DEFAULTS[platform].idleMs),
       DB_CONNECTION_TIMEOUT_MS: wholeNumber('DB_CONNECTION_TIMEOUT_MS', 1).default(5_000),
       DB_STATEMENT_TIMEOUT_MS: wholeNumber('DB_STATEMENT_TIMEOUT_MS', 1).default(10_000),
       DB_IDLE_IN_TRANSACTION_TIMEOUT_MS: wholeNumber('DB_IDLE_IN_TRANSACTION_TIMEOUT_MS', 1).default(15_000),
       DB_APPLICATION_NAME: z.string().trim().min(1).max(63).default('openhouse'),
       DB_SSL: z.enum(['disable', 'require', 'verify-full']).optional(),
-      DB_SSL_CA: z.string().optional(),
+      DB_SSL_CA: z
+        .string()
+        .refine((value) => value.includes('-----BEGIN') || isReadableFile(value), {
+          error: (issue) =>
+            `DB_SSL_CA is neither PEM text nor a readable file: ${JSON.stringify(issue.input)}`,
+        })
+        .optional(),
     })
     .superRefine((env, ctx) => {
       if (env.DB_POOL_MIN > env.DB_POOL_MAX) {
@@ -74,6 +87,22 @@ export const dbEnvSchema = (platform: Platform = 'server') =>
           message: 'DB_IDLE_TIMEOUT_MS must be above 0 on Vercel (VERCEL=1): idle clients must close',
         });
       }
+      // attachDatabasePool keeps the instance running (and billed) this long after every request,
+      // and a longer wait outlives the idle limits of poolers and networks in front of Postgres.
+      if (platform === 'vercel' && env.DB_IDLE_TIMEOUT_MS > VERCEL_MAX_IDLE_TIMEOUT_MS) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['DB_IDLE_TIMEOUT_MS'],
+          message: `DB_IDLE_TIMEOUT_MS must be at most ${VERCEL_MAX_IDLE_TIMEOUT_MS} on Vercel (VERCEL=1), got ${env.DB_IDLE_TIMEOUT_MS}: idle clients must close before the instance is suspended`,
+        });
+      }
+      if (env.DB_POOL_TENANT_MAX !== undefined && env.DB_POOL_TENANT_MAX > env.DB_POOL_MAX) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['DB_POOL_TENANT_MAX'],
+          message: `DB_POOL_TENANT_MAX (${env.DB_POOL_TENANT_MAX}) must not exceed DB_POOL_MAX (${env.DB_POOL_MAX})`,
+        });
+      }
       if (env.DB_SSL === 'verify-full' && !env.DB_SSL_CA) {
         ctx.addIssue({
           code: 'custom',
@@ -82,6 +111,16 @@ export const dbEnvSchema = (platform: Platform = 'server') =>
         });
       }
     });
+
+/** Read at start-up, so that a missing CA file stops it with one line instead of a stack trace. */
+function isReadableFile(file: string): boolean {
+  try {
+    accessSync(file, constants.R_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 export type DbEnv = z.infer<ReturnType<typeof dbEnvSchema>> & { platform: Platform };
 

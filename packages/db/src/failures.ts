@@ -17,6 +17,7 @@ export type DbFailureKind =
   | 'connection_terminated'
   | 'statement_timeout'
   | 'idle_in_transaction_timeout'
+  | 'commit_unknown'
   | 'client_misuse'
   | 'db_error';
 
@@ -31,6 +32,13 @@ export interface DbFailureContext {
   waitMs?: number;
   /** Whether BEGIN was acknowledged before the failure: if not, no statement of the request ran. */
   begun: boolean;
+  /**
+   * Whether the transaction's writes may have been committed: `false` when it is known that they
+   * were not (it failed before COMMIT was sent, COMMIT was answered with an error or ROLLBACK, or
+   * the server says the transaction aborted); `'unknown'` when the connection broke after COMMIT
+   * was sent and the server could not say — the kind is then `commit_unknown`.
+   */
+  committed?: false | 'unknown';
 }
 
 export interface DbFailure extends Partial<DbFailureContext> {
@@ -64,7 +72,9 @@ export function annotateFailure(error: unknown, context: DbFailureContext, evide
   // `evidence`: what the connection itself reported (its 'error' event), when that says more than
   // the thrown error — 25P03 arrives as the event, the next query only says "not queryable".
   const source = evidence && pgErrorOf(evidence) && !pgErrorOf(error) ? evidence : error;
-  const failure = { ...classify(source, context)!, ...context };
+  const classified = classify(source, context)!;
+  const failure = { ...classified, ...context };
+  if (context.committed === 'unknown') failure.kind = 'commit_unknown';
   Object.defineProperty(error, FAILURE, { value: failure, enumerable: false });
 }
 
@@ -74,6 +84,18 @@ export class PoolExhaustedError extends Error {
   constructor(waiting: number) {
     super(`Connection pool exhausted: ${waiting} requests already waiting`);
     this.name = 'PoolExhaustedError';
+  }
+}
+
+/**
+ * Thrown when a request waited its whole connection timeout for a slot of the pool (see
+ * `fair-share.ts`); worded as pg-pool words its own timeout, and classified the same: `pool_timeout`.
+ */
+export class PoolWaitTimeoutError extends Error {
+  readonly code = 'POOL_WAIT_TIMEOUT';
+  constructor(waitedMs: number) {
+    super(`timeout exceeded when trying to connect (waited ${waitedMs} ms for a connection)`);
+    this.name = 'PoolWaitTimeoutError';
   }
 }
 
@@ -162,15 +184,15 @@ function classify(error: unknown, context?: DbFailureContext): DbFailure | undef
 
   if (context?.phase === 'idle') return failure('idle_client_error');
   if (codes.has('POOL_EXHAUSTED')) return failure('pool_exhausted');
+  if (codes.has('POOL_WAIT_TIMEOUT')) return failure('pool_timeout');
   if (sqlState === '53300') return failure('too_many_connections');
   // 57014 is also an operator's pg_cancel_backend ("due to user request"): not a timeout.
   if (sqlState === '57014') return failure(/user request/i.test(message) ? 'db_error' : 'statement_timeout');
   if (QUERY_READ_TIMEOUT.test(message)) return failure('statement_timeout');
   if (sqlState === '25P03') return failure('idle_in_transaction_timeout');
   if (sqlState === '57P01' || sqlState === '57P02') return failure('connection_terminated');
-  if (sqlState === '57P03' || sqlState === '08006' || sqlState === '08001' || sqlState === '08004') {
-    return failure('connect_failed');
-  }
+  // 57P03: the server is starting or shutting down; class 08: any connection exception.
+  if (sqlState === '57P03' || sqlState?.startsWith('08')) return failure('connect_failed');
   if (/timeout exceeded when trying to connect/i.test(message)) return failure('pool_timeout');
   if (
     hasCode(CONNECT_ERROR_CODES) ||

@@ -24,13 +24,23 @@ interface GuardFacts {
   authenticated_bypasses: boolean | null;
   tables_without_rls: string[] | null;
   /** Each request role that exists, with what would make it unsafe. */
-  request_roles: { name: string; login: boolean; bypass: boolean; owns: boolean }[] | null;
+  request_roles:
+    | {
+        name: string;
+        login: boolean;
+        bypass: boolean;
+        owns: boolean;
+        /** `TRUNCATE on notices`, …: privileges no request needs, each a way around RLS or its guards. */
+        excess: string[] | null;
+        temp: boolean;
+      }[]
+    | null;
   app_tables: number;
 }
 
 const FACTS = `
   with app_tables as (
-    select c.relname, c.relowner, c.relrowsecurity, c.relforcerowsecurity
+    select c.oid, c.relname, c.relowner, c.relrowsecurity, c.relforcerowsecurity
     from pg_class c join pg_namespace n on n.oid = c.relnamespace
     where n.nspname = 'public' and c.relkind in ('r', 'p')
   )
@@ -48,7 +58,11 @@ const FACTS = `
         'name', q.rolname,
         'login', q.rolcanlogin,
         'bypass', q.rolsuper or q.rolbypassrls,
-        'owns', exists (select 1 from app_tables where pg_has_role(q.oid, relowner, 'MEMBER'))))
+        'owns', exists (select 1 from app_tables where pg_has_role(q.oid, relowner, 'MEMBER')),
+        'excess', (select array_agg(p.privilege || ' on ' || t.relname order by t.relname, p.privilege)
+          from app_tables t cross join unnest(array['TRUNCATE', 'TRIGGER', 'REFERENCES']) p(privilege)
+          where has_table_privilege(q.oid, t.oid, p.privilege)),
+        'temp', has_database_privilege(q.oid, current_database(), 'TEMP')))
       from pg_roles q where q.rolname = any($1)) as request_roles
   from pg_roles r where r.rolname = current_user`;
 
@@ -83,5 +97,22 @@ export async function assertSafeLoginRole(queryable: Pick<pg.Pool, 'query'>): Pr
     throw new GuardError(
       `row-level security is not enabled and forced on: ${facts.tables_without_rls.join(', ')}`,
     );
+  }
+  // Last, as the narrowest: the migrations leave none of these, but a `grant all` or a restored
+  // or cloned database (CREATE DATABASE … TEMPLATE gives PUBLIC TEMP again) brings them back.
+  // TRUNCATE skips RLS, TRIGGER runs the role's code on others' writes, REFERENCES would let a
+  // table of its own probe for rows it cannot read, and a temp table shadows a real one for
+  // unqualified names on a pooled session.
+  for (const requestRole of facts.request_roles ?? []) {
+    if (requestRole.excess?.length) {
+      const shown = requestRole.excess.slice(0, 5).join(', ');
+      const more = requestRole.excess.length > 5 ? ` and ${requestRole.excess.length - 5} more` : '';
+      throw new GuardError(`request role "${requestRole.name}" holds ${shown}${more}`);
+    }
+    if (requestRole.temp) {
+      throw new GuardError(
+        `request role "${requestRole.name}" may create temporary tables: revoke temporary on database from public`,
+      );
+    }
   }
 }

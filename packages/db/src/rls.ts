@@ -1,7 +1,14 @@
 import { drizzle } from 'drizzle-orm/node-postgres';
 import type pg from 'pg';
 
-import { annotateFailure, CommitRolledBackError, PoolExhaustedError, QUERY_READ_TIMEOUT } from './failures';
+import type { FairShare, ReleaseSlot } from './fair-share';
+import {
+  annotateFailure,
+  CommitRolledBackError,
+  pgErrorOf,
+  PoolExhaustedError,
+  QUERY_READ_TIMEOUT,
+} from './failures';
 import * as schema from './schema';
 import type { Db } from './types';
 
@@ -58,8 +65,22 @@ function drizzleFor(client: pg.PoolClient): Db {
 }
 
 export interface RlsRunOptions {
-  /** Shed the request at once when this many already wait for a connection. */
-  maxWaiting?: number;
+  /**
+   * The pool's share-out between tenants: a slot is taken from it, by the caller's `tenant_id`,
+   * before the client is checked out, and given back with the client. It also sheds and bounds
+   * the wait (`fair-share.ts`). Without it, requests queue in pg-pool's own order.
+   */
+  fairShare?: FairShare;
+  /**
+   * How long, from the call, a connection may keep being asked for while the server refuses them
+   * (restarting: connection refused, "starting up"); 0 asks once. The pool's connection timeout.
+   */
+  connectRetryMs?: number;
+  /**
+   * `BEGIN READ ONLY`: the transaction cannot write (a write fails with 25006), so a COMMIT
+   * whose answer was lost needs no asking — nothing can have been written, and `fn`'s result stands.
+   */
+  readOnly?: boolean;
   /** Told how long each request waited for its connection (ms), for the wait-time metric. */
   onAcquired?: (waitMs: number) => void;
 }
@@ -89,19 +110,17 @@ export async function runWithRls<T>(
 ): Promise<T> {
   const startedAt = performance.now();
   const params = preludeParams(claims, statementTimeoutMs); // before checkout: throws for unknown roles
-  const waiting = reallyWaiting(pool);
-  if (options.maxWaiting !== undefined && waiting.thisWouldWait && waiting.count >= options.maxWaiting) {
-    const error = new PoolExhaustedError(waiting.count);
-    annotateFailure(error, { phase: 'acquire', waitMs: 0, begun: false });
-    throw error;
-  }
   let client: pg.PoolClient;
+  let releaseSlot: ReleaseSlot = () => undefined;
   try {
-    client = await pool.connect();
+    if (options.fairShare) releaseSlot = await options.fairShare.acquire(claims.tenant_id);
+    client = await connectRetrying(pool, startedAt + (options.connectRetryMs ?? 0));
   } catch (error) {
+    releaseSlot();
     const waitMs = performance.now() - startedAt;
     // A wait that ended in pool_timeout is a wait too: without it the histogram hides the worst ones.
-    options.onAcquired?.(waitMs);
+    // A shed request was refused a place in the queue, not served after a wait.
+    if (!(error instanceof PoolExhaustedError)) options.onAcquired?.(waitMs);
     annotateFailure(error, { phase: 'acquire', waitMs, begun: false });
     throw error;
   }
@@ -113,14 +132,18 @@ export async function runWithRls<T>(
   const onConnectionError = (error: Error) => (connectionError ??= error);
   client.on('error', onConnectionError);
 
+  // Set once COMMIT has been sent; the id is `null` when the transaction wrote nothing.
+  let commitSent = false;
+  let transactionId: string | null | undefined;
+  let transactionIdRefused = false;
+  let result: T;
   try {
     const prelude = Promise.all([
-      client.query('begin').then(() => (begun = true)),
+      client.query(options.readOnly ? 'begin read only' : 'begin').then(() => (begun = true)),
       client.query(PRELUDE, params),
     ]);
     prelude.catch(() => undefined); // awaited below; this only keeps a rejection from being unhandled
 
-    let result: T;
     try {
       result = await fn(drizzleFor(client));
     } catch (error) {
@@ -128,41 +151,124 @@ export async function runWithRls<T>(
       throw error;
     }
     await prelude;
+    if (options.readOnly) {
+      transactionId = null;
+    } else {
+      // The transaction's id leaves in the same write as COMMIT (no extra round trip): should the
+      // connection break before COMMIT is answered, the server can still say what became of it.
+      const asked = client
+        .query<{ xid: string | null }>(TRANSACTION_ID)
+        .then(({ rows }) => (transactionId = rows[0]?.xid ?? null));
+      // Its failure is COMMIT's failure, handled below; a server error in its place is kept.
+      asked.catch((error: unknown) => (transactionIdRefused = pgErrorOf(error) !== undefined));
+    }
+    // A connection the server already ended (its FATAL came between statements) gets no COMMIT:
+    // nothing was committed, and saying so now spares asking the server afterwards.
+    if (connectionError) throw connectionError;
+    commitSent = true;
     const committed = await client.query('commit');
     // An aborted transaction (an error swallowed inside fn) is answered ROLLBACK, not an error.
     if (committed.command === 'ROLLBACK') throw new CommitRolledBackError();
     client.off('error', onConnectionError);
     client.release();
+    releaseSlot();
     return result;
   } catch (error) {
     // A query the server never answered (query_timeout) leaves the connection stalled: a
     // ROLLBACK would queue behind it for another full timeout. Destroy the connection instead.
     const stalled =
       error instanceof Error && QUERY_READ_TIMEOUT.test(error.message + String(error.cause ?? ''));
-    const rolledBack = stalled
-      ? false
-      : await client.query('rollback').then(
-          () => true,
-          () => false,
-        );
+    const rolledBack =
+      stalled || commitSent
+        ? false
+        : await client.query('rollback').then(
+            () => true,
+            () => false,
+          );
     client.off('error', onConnectionError);
-    const broken = connectionError ?? (rolledBack ? undefined : asError(error));
+    const lostCommit = commitSent && (stalled || connectionError !== undefined);
+    const broken =
+      connectionError ?? (rolledBack || (commitSent && !lostCommit) ? undefined : asError(error));
     client.release(broken);
-    annotateFailure(error, { phase: 'transaction', waitMs, begun }, connectionError);
+    // COMMIT went out but its answer never came back: ask the server what became of it — unless
+    // it already said. It answers a connection's messages in order, and the id query went before
+    // COMMIT: a server error instead of the id (a FATAL such as 57P01 on the query or on the
+    // connection, or an aborted transaction's 25P02) means COMMIT committed nothing.
+    const endedBeforeCommit =
+      transactionId === undefined && (transactionIdRefused || pgErrorOf(connectionError) !== undefined);
+    const outcome = !lostCommit || endedBeforeCommit ? 'aborted' : await commitOutcome(pool, transactionId);
+    releaseSlot();
+    if (outcome === 'committed') return result!;
+    annotateFailure(
+      error,
+      { phase: 'transaction', waitMs, begun, committed: outcome === 'unknown' ? 'unknown' : false },
+      connectionError,
+    );
     throw error;
   }
 }
 
 /**
- * Requests really queued for a connection. pg-pool puts every `connect()` in its queue for a tick,
- * even when an idle client or a free slot is there for it, so `waitingCount` alone overcounts:
- * idle clients and unopened slots will serve that many of the queue at once.
+ * A pooled client, asking again while the server refuses connections because it is restarting,
+ * until `deadline` (a `performance.now()` time): a restart shorter than the connection timeout
+ * costs the request a wait, not a failure. Anything else fails at once.
  */
-function reallyWaiting(pool: pg.Pool): { count: number; thisWouldWait: boolean } {
-  const max = (pool as unknown as { options: { max: number } }).options.max;
-  const available = pool.idleCount + Math.max(0, max - pool.totalCount);
-  const count = Math.max(0, pool.waitingCount - available);
-  return { count, thisWouldWait: pool.waitingCount >= available };
+async function connectRetrying(pool: pg.Pool, deadline: number): Promise<pg.PoolClient> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await pool.connect();
+    } catch (error) {
+      const pause = Math.min(250, 25 * 2 ** attempt);
+      if (!serverRestarting(error) || performance.now() + pause >= deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, pause));
+    }
+  }
+}
+
+/**
+ * Refused because the server is down, or not yet (or no longer) accepting connections: refused,
+ * reset or ended during the handshake, "starting up" / "shutting down" (57P03), or ended by an
+ * administrator command (57P01). A connect timeout is not one: its wait already used the budget.
+ */
+function serverRestarting(error: unknown): boolean {
+  const { code, message } = error as { code?: unknown; message?: unknown };
+  if (code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === '57P03' || code === '57P01') return true;
+  return typeof message === 'string' && /Connection terminated unexpectedly/i.test(message);
+}
+
+/** The current transaction's id, or null when it has none (it wrote nothing). */
+const TRANSACTION_ID = 'select pg_current_xact_id_if_assigned()::text as xid';
+
+/** How often, and how far apart, a commit still in progress is asked about again. */
+const OUTCOME_CHECKS = 5;
+const OUTCOME_CHECK_INTERVAL_MS = 100;
+
+/**
+ * What became of a transaction whose COMMIT was sent on a connection that then broke, asked on
+ * another connection with `pg_xact_status`. `committed`: its writes are in (or it had none: a
+ * transaction without an id wrote nothing, and `fn`'s result stands); `aborted`: none are, and it
+ * is safe to run again; `unknown`: the id never arrived, the server could not be asked, or it
+ * still reported the transaction in progress after a few checks.
+ */
+async function commitOutcome(
+  pool: pg.Pool,
+  transactionId: string | null | undefined,
+): Promise<'committed' | 'aborted' | 'unknown'> {
+  if (transactionId === null) return 'committed';
+  if (transactionId === undefined) return 'unknown';
+  for (let check = 0; check < OUTCOME_CHECKS; check++) {
+    if (check > 0) await new Promise((resolve) => setTimeout(resolve, OUTCOME_CHECK_INTERVAL_MS));
+    const status = await pool
+      .query<{ status: string | null }>('select pg_xact_status($1::xid8) as status', [transactionId])
+      .then(
+        ({ rows }) => rows[0]?.status ?? null,
+        () => null,
+      );
+    if (status === 'committed') return 'committed';
+    if (status === 'aborted') return 'aborted';
+    if (status !== 'in progress') return 'unknown';
+  }
+  return 'unknown';
 }
 
 function asError(value: unknown): Error {

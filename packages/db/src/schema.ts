@@ -79,6 +79,16 @@ export const notices = pgTable('notices', {
   createdAt: createdAt(),
 });
 
+/** One homeowner's read of one notice: the noticeboard's unread markers (migration 0011). */
+export const noticeReads = pgTable('notice_reads', {
+  tenantId: tenantId(),
+  userId: uuid('user_id')
+    .notNull()
+    .default(sql`auth.uid()`),
+  noticeId: uuid('notice_id').notNull(),
+  readAt: timestamp('read_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
 export const documents = pgTable('documents', {
   id: uuid('id').primaryKey().defaultRandom(),
   tenantId: tenantId(),
@@ -91,6 +101,12 @@ export const documents = pgTable('documents', {
   category: text('category').notNull(),
   body: text('body').notNull(),
   createdAt: createdAt(),
+  // Migration 0010: staff edit and withdraw documents; homeowners never see a withdrawn one.
+  updatedAt: timestamp('updated_at', { withTimezone: true }),
+  withdrawnAt: timestamp('withdrawn_at', { withTimezone: true }),
+  withdrawn: boolean('withdrawn')
+    .notNull()
+    .generatedAlwaysAs(sql`withdrawn_at is not null`),
 });
 
 export const documentPassages = pgTable('document_passages', {
@@ -105,6 +121,8 @@ export const documentPassages = pgTable('document_passages', {
   search: tsvector('search').generatedAlwaysAs(
     sql`setweight(to_tsvector('english', coalesce(heading, '')), 'A') || to_tsvector('english', content)`,
   ),
+  /** Its document's `withdrawn`, kept equal by a foreign key (migration 0010). */
+  withdrawn: boolean('withdrawn').notNull().default(false),
 });
 
 export const chatThreads = pgTable('chat_threads', {

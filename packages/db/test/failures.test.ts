@@ -70,6 +70,17 @@ describe('classifyDbFailure', () => {
     });
   });
 
+  // Raised by the real server with each code of class 08 (connection exception).
+  it.each(['08000', '08001', '08003', '08004', '08006', '08007', '08P01'])(
+    'knows SQLSTATE %s (class 08) as connect_failed',
+    async (code) => {
+      const error = await testDb
+        .adminQuery(`do $$ begin raise exception 'connection exception' using errcode = '${code}'; end $$`)
+        .catch((caught: unknown) => caught);
+      expect(classifyDbFailure(error)).toMatchObject({ kind: 'connect_failed', sqlState: code });
+    },
+  );
+
   it('knows 25P03 as idle_in_transaction_timeout, though pg throws "not queryable" at the next query', async () => {
     const database = testDb.connect({ DB_POOL_MAX: '1', DB_IDLE_IN_TRANSACTION_TIMEOUT_MS: '200' });
     expect(

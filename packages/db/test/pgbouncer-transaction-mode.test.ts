@@ -1,5 +1,3 @@
-import { execFileSync } from 'node:child_process';
-
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -7,7 +5,7 @@ import type { Database } from '@openhouse/db';
 
 import { createTestDatabase, type TestDatabase } from '@openhouse/harness/test-database';
 import { claimsFor, homeowners, staff } from '@openhouse/harness/identities';
-import { startPgBouncer, type PgBouncer } from '@openhouse/harness/pgbouncer';
+import { pgBouncerUnavailable, startPgBouncer, type PgBouncer } from '@openhouse/harness/pgbouncer';
 
 /**
  * Behind PgBouncer in transaction mode, many client connections share few server connections,
@@ -15,17 +13,14 @@ import { startPgBouncer, type PgBouncer } from '@openhouse/harness/pgbouncer';
  * never cross: everything per-request is transaction-local.
  */
 
-const hasPgBouncer = (() => {
-  try {
-    execFileSync('pgbouncer', ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
+const skipped =
+  process.env.TEST_THROUGH_PGBOUNCER === '1'
+    ? 'TEST_THROUGH_PGBOUNCER=1 already runs every pool through PgBouncer'
+    : pgBouncerUnavailable();
+if (skipped) console.log(`[pgbouncer] transaction-mode tests skipped: ${skipped}`);
 
-describe.skipIf(!hasPgBouncer || process.env.TEST_THROUGH_PGBOUNCER === '1')(
-  'through PgBouncer in transaction mode',
+describe.skipIf(skipped)(
+  `through PgBouncer in transaction mode${skipped ? ` (skipped: ${skipped})` : ''}`,
   () => {
     let testDb: TestDatabase;
     let bouncer: PgBouncer;

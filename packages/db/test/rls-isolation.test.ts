@@ -65,6 +65,13 @@ beforeAll(async () => {
        values ($1, $2, $3, $4, 'When are bins collected?', 'Tuesday', 'passages')`,
       [user.tenantId, user.developmentId, user.houseId, user.id],
     );
+    // Each has read their development's newest development-wide notice.
+    await testDb.adminQuery(
+      `insert into notice_reads (tenant_id, user_id, notice_id)
+       select $1, $2, id from notices where development_id = $3 and house_id is null
+       order by created_at desc limit 1`,
+      [user.tenantId, user.id, user.developmentId],
+    );
   }
 });
 
@@ -99,7 +106,10 @@ const TABLES = [
   'analytics_people',
   'development_stats',
   'idempotency_keys',
+  'notice_reads',
 ];
+/** A homeowner's own: staff see none of them (checked below). */
+const HOMEOWNERS_ONLY = ['notice_reads'];
 
 describe('every table in the app schema', () => {
   it('is covered by this suite and has RLS enabled and forced', async () => {
@@ -170,6 +180,11 @@ describe('a homeowner', () => {
     }
   });
 
+  it('sees only their own notice reads, not the neighbour’s of the same notice', async () => {
+    const rows = await selectAll(homeownerA, 'notice_reads');
+    expect(rows.map((row) => row.user_id)).toEqual([homeownerA.id]);
+  });
+
   it('reads no invite codes, not even their own house’s', async () => {
     expect(await selectAll(homeownerA, 'house_invites')).toEqual([]);
   });
@@ -196,10 +211,17 @@ describe('a homeowner', () => {
 });
 
 describe('staff', () => {
-  it.each(TABLES)('see only their own tenant in %s', async (table) => {
-    const rows = await selectAll(staffA, table);
-    expect(rows.length).toBeGreaterThan(0);
-    for (const row of rows) expect(row.tenant_id).toBe(staffA.tenantId);
+  it.each(TABLES.filter((table) => !HOMEOWNERS_ONLY.includes(table)))(
+    'see only their own tenant in %s',
+    async (table) => {
+      const rows = await selectAll(staffA, table);
+      expect(rows.length).toBeGreaterThan(0);
+      for (const row of rows) expect(row.tenant_id).toBe(staffA.tenantId);
+    },
+  );
+
+  it.each(HOMEOWNERS_ONLY)('see none of %s', async (table) => {
+    for (const staff of [staffA, scopedStaffA]) expect(await selectAll(staff, table)).toEqual([]);
   });
 
   it('see every development of their tenant, or one when their token is scoped', async () => {

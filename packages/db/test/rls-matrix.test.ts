@@ -84,6 +84,11 @@ interface Fixture {
   neighbourThread: string;
   otherDevelopmentThread: string;
   otherDevelopmentDocument: string;
+  /** A development-wide document of the owner's development, withdrawn, with a passage. */
+  withdrawnDocument: string;
+  /** A development-wide notice of the owner's development, read by the owner and the neighbour. */
+  readNotice: string;
+  otherTenantNotice: string;
 }
 type Statements = (f: Fixture) => string | string[];
 
@@ -176,7 +181,8 @@ const MATRIX_SPEC: Record<string, ReturnType<typeof table>> = {
     () => `insert into documents (development_id, house_id, title, category, body)
       values (${D}, ${H}, 'Matrix', 'warranty', 'Matrix')`,
     `title = 'Matrix'`,
-    { select: 'h..TD....', insert: '...TD....', update: NONE },
+    // Staff of the scope edit and withdraw documents (migration 0010).
+    { select: 'h..TD....', insert: '...TD....', update: '...TD....' },
   ),
   document_passages: table(
     (f) => `document_id = ${id(f.document)}`,
@@ -259,6 +265,14 @@ const MATRIX_SPEC: Record<string, ReturnType<typeof table>> = {
     () => `insert into idempotency_keys (tenant_id, user_id, key, request_hash, response)
       values (${T}, ${U}, 'matrix-insert', 'hash', '{}')`,
     `response = '{"changed":true}'`,
+    { select: 'h........', insert: 'h........', update: NONE },
+  ),
+  // Each homeowner's own reads (migration 0011), added only for a notice they can see: the target
+  // notice is the owner's house's. Staff see none.
+  notice_reads: table(
+    () => `tenant_id = ${T} and user_id = ${U}`,
+    (f) => `insert into notice_reads (notice_id) values (${id(f.notice)})`,
+    `read_at = now()`,
     { select: 'h........', insert: 'h........', update: NONE },
   ),
 };
@@ -446,7 +460,8 @@ const ATTACKS: Attempt[] = [
     point: 3,
     name: 'a homeowner truncates the notices',
     caller: caller('h'),
-    statements: () => `truncate notices`,
+    // With the table whose key references them: alone, TRUNCATE would stop at that reference.
+    statements: () => `truncate notices, notice_reads`,
   },
   {
     point: 3,
@@ -500,6 +515,133 @@ const ATTACKS: Attempt[] = [
     caller: inconsistent({ sub: otherTenantHomeowner.id }),
     statements: () => `insert into chat_threads (development_id, house_id, homeowner_id, subject)
       values (${D}, ${H}, ${id(otherTenantHomeowner.id)}, 'x')`,
+  },
+  // Documents staff edit and withdraw (issue 15): only inside their scope, only the content.
+  {
+    point: 3,
+    name: 'tenant staff move a document to another development of the tenant',
+    caller: caller('T'),
+    statements: (f) =>
+      `update documents set development_id = ${otherDevelopmentId} where id = ${id(f.document)}`,
+  },
+  {
+    point: 3,
+    name: 'one development’s staff move a document to another tenant',
+    caller: caller('D'),
+    statements: (f) =>
+      `update documents set tenant_id = ${id(otherTenantStaff.tenantId)} where id = ${id(f.document)}`,
+  },
+  {
+    point: 4,
+    name: 'staff send a document to a house of another development',
+    caller: caller('T'),
+    statements: (f) => `update documents set house_id = ${otherHouse} where id = ${id(f.document)}`,
+  },
+  {
+    point: 3,
+    name: 'staff claim a colleague’s document as their own',
+    caller: caller('D'),
+    statements: (f) =>
+      `update documents set created_by = ${id(developmentStaff.id)} where id = ${id(f.document)}`,
+  },
+  {
+    point: 3,
+    name: 'staff backdate a document’s publication',
+    caller: caller('D'),
+    statements: (f) =>
+      `update documents set created_at = now() - interval '1 year' where id = ${id(f.document)}`,
+  },
+  {
+    point: 3,
+    name: 'staff choose when a document was last edited',
+    caller: caller('T'),
+    statements: (f) =>
+      `update documents set updated_at = now() - interval '1 day' where id = ${id(f.document)}`,
+  },
+  {
+    point: 3,
+    name: 'staff publish a document already edited',
+    caller: caller('T'),
+    statements: () => `insert into documents (development_id, title, category, body, updated_at)
+      values (${D}, 'x', 'warranty', 'y', now())`,
+  },
+  {
+    point: 3,
+    name: 'a homeowner reads a withdrawn document',
+    caller: caller('h'),
+    statements: (f) => `select 1 from documents where id = ${id(f.withdrawnDocument)}`,
+  },
+  {
+    point: 3,
+    name: 'a homeowner reads a withdrawn document’s passages',
+    caller: caller('h'),
+    statements: (f) => `select 1 from document_passages where document_id = ${id(f.withdrawnDocument)}`,
+  },
+  {
+    point: 3,
+    name: 'staff file a live passage under a withdrawn document',
+    caller: caller('D'),
+    statements: (f) => passage(f.withdrawnDocument, null),
+  },
+  {
+    point: 3,
+    name: 'staff make a withdrawn document’s passages live again without republishing it',
+    caller: caller('T'),
+    statements: (f) =>
+      `update document_passages set withdrawn = false where document_id = ${id(f.withdrawnDocument)}`,
+  },
+  // Notice reads (issue 15): one's own, of a notice one can see, read now.
+  {
+    point: 3,
+    name: 'a homeowner marks a notice read for their neighbour',
+    caller: caller('h'),
+    statements: (f) =>
+      `insert into notice_reads (user_id, notice_id) values (${id(neighbour.id)}, ${id(f.notice)})`,
+  },
+  {
+    point: 3,
+    name: 'a homeowner backdates their read of a notice',
+    caller: caller('h'),
+    statements: (f) =>
+      `insert into notice_reads (notice_id, read_at) values (${id(f.notice)}, now() - interval '1 day')`,
+  },
+  {
+    point: 3,
+    name: 'a homeowner sees which notices the neighbour has read',
+    caller: caller('h'),
+    statements: () => `select 1 from notice_reads where user_id = ${id(neighbour.id)}`,
+  },
+  {
+    point: 3,
+    name: 'a homeowner takes back having read a notice',
+    caller: caller('h'),
+    statements: (f) => `delete from notice_reads where notice_id = ${id(f.readNotice)}`,
+  },
+  {
+    point: 4,
+    name: 'a homeowner marks another tenant’s notice read',
+    caller: caller('h'),
+    statements: (f) => `insert into notice_reads (notice_id) values (${id(f.otherTenantNotice)})`,
+  },
+  {
+    point: 4,
+    name: 'a homeowner files a read of another tenant’s notice under that tenant',
+    caller: caller('h'),
+    statements: (f) => `insert into notice_reads (tenant_id, notice_id)
+      values (${id(otherTenantHomeowner.tenantId)}, ${id(f.otherTenantNotice)})`,
+  },
+  {
+    point: 3,
+    name: 'staff mark a notice read in a homeowner’s name',
+    caller: caller('D'),
+    statements: (f) =>
+      `insert into notice_reads (tenant_id, user_id, notice_id) values (${T}, ${U}, ${id(f.notice)})`,
+  },
+  {
+    point: 3,
+    name: 'staff see which notices a homeowner has read',
+    caller: caller('T'),
+    statements: () => `select 1 from notice_reads where tenant_id = ${T}`,
   },
   // 8. Temp objects shadow real tables for unqualified names on a pooled session.
   {
@@ -597,10 +739,65 @@ const CONTROLS: Attempt[] = [
     statements: (f) => `update house_invites set revoked_at = now() where id = ${id(f.invite)}`,
   },
   {
+    point: 3,
+    name: 'a homeowner marks a development-wide notice read',
+    caller: caller('n'),
+    statements: () => `insert into notice_reads (notice_id)
+      select id from notices where development_id = ${D} and house_id is null
+      and id not in (select notice_id from notice_reads) limit 1`,
+  },
+  {
     point: 4,
     name: 'staff add a passage of a one-house document for that house',
     caller: caller('D'),
     statements: (f) => passage(f.document, H),
+  },
+  // The last statement of each passes only when the database did what the edit implies.
+  {
+    point: 3,
+    name: 'staff edit a document’s text, and its old passages go',
+    caller: caller('D'),
+    statements: (f) => [
+      `update documents set body = 'New text.', title = 'New title' where id = ${id(f.document)}`,
+      `select 1 where not exists (select 1 from document_passages where document_id = ${id(f.document)})
+         and (select updated_at = now() from documents where id = ${id(f.document)})`,
+    ],
+  },
+  {
+    point: 3,
+    name: 'staff send a document to another home of its development',
+    caller: caller('T'),
+    statements: (f) => [
+      `update documents set house_id = ${neighbourHouse} where id = ${id(f.document)}`,
+      `select 1 where not exists (select 1 from document_passages where document_id = ${id(f.document)})`,
+    ],
+  },
+  {
+    point: 3,
+    name: 'staff retitle a document, keeping its passages',
+    caller: caller('D'),
+    statements: (f) => [
+      `update documents set title = 'Plot 1 keys', category = 'keys' where id = ${id(f.document)}`,
+      `select 1 from document_passages where document_id = ${id(f.document)}`,
+    ],
+  },
+  {
+    point: 3,
+    name: 'staff withdraw a document, and its passages with it',
+    caller: caller('D'),
+    statements: (f) => [
+      `update documents set withdrawn_at = now() where id = ${id(f.document)}`,
+      `select 1 from document_passages where document_id = ${id(f.document)} and withdrawn`,
+    ],
+  },
+  {
+    point: 3,
+    name: 'staff republish a withdrawn document, and its passages with it',
+    caller: caller('T'),
+    statements: (f) => [
+      `update documents set withdrawn_at = null where id = ${id(f.withdrawnDocument)}`,
+      `select 1 from document_passages where document_id = ${id(f.withdrawnDocument)} and not withdrawn`,
+    ],
   },
 ];
 
@@ -704,6 +901,27 @@ beforeAll(async () => {
      values ($1, $2, $3, $4, 0, 'Keys and meters.')`,
     [tenant, development, house, document],
   );
+  const withdrawnDocument = await one(
+    `insert into documents (tenant_id, development_id, created_by, title, category, body, withdrawn_at)
+     values ($1, $2, $3, 'Old parking rules', 'parking', 'Park anywhere.', now()) returning id`,
+    [tenant, development, tenantStaff.id],
+  );
+  await testDb.adminQuery(
+    `insert into document_passages (tenant_id, development_id, document_id, position, content, withdrawn)
+     values ($1, $2, $3, 0, 'Park anywhere.', true)`,
+    [tenant, development, withdrawnDocument],
+  );
+  const readNotice = await one(
+    `select id from notices where development_id = $1 and house_id is null limit 1`,
+    [development],
+  );
+  for (const reader of [owner, neighbour]) {
+    await testDb.adminQuery(`insert into notice_reads (tenant_id, user_id, notice_id) values ($1, $2, $3)`, [
+      tenant,
+      reader.id,
+      readNotice,
+    ]);
+  }
   await testDb.adminQuery(
     `insert into idempotency_keys (tenant_id, user_id, key, request_hash, response)
      values ($1, $2, 'matrix-fixture', 'hash', '{}')`,
@@ -736,6 +954,11 @@ beforeAll(async () => {
       `select id from documents where development_id = $1 and house_id is null limit 1`,
       [otherDevelopment.developmentId],
     ),
+    withdrawnDocument,
+    readNotice,
+    otherTenantNotice: await one(`select id from notices where tenant_id = $1 limit 1`, [
+      otherTenantHomeowner.tenantId,
+    ]),
   };
   // The owner claimed their house and started onboarding; the third house has progress with no
   // steps and an unused invite; the neighbour has an extra invite with a known code.
