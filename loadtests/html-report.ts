@@ -1,6 +1,6 @@
 import { dataSizesTable } from '@openhouse/harness/scaled-database';
 
-import { scaleComparisonCells, type RunReport, type SuiteReport } from './report';
+import { scaleComparisonCells, serverlessCells, type RunReport, type SuiteReport } from './report';
 
 /**
  * One self-contained HTML page: the summary table, then per suite latency over time (p50/p95/p99
@@ -86,6 +86,30 @@ function suiteSection(suite: SuiteReport, scale?: string): string {
       { name: 'waiting', colour: '#c92a2a', points: suite.poolSamples.map((s) => [s.t / 1000, s.waiting]) },
     ],
   );
+  const platform = suite.serverless
+    ? lineChart(
+        `Serverless platform (Postgres max_connections ${suite.serverless.postgres.maxConnections}; sampled every ~100 ms)`,
+        'seconds',
+        'count',
+        [
+          {
+            name: 'Postgres app conns',
+            colour: '#1971c2',
+            points: suite.serverless.samples.map((s) => [s.t / 1000, s.appConnections]),
+          },
+          {
+            name: 'instances running',
+            colour: '#2b8a3e',
+            points: suite.serverless.samples.map((s) => [s.t / 1000, s.running]),
+          },
+          {
+            name: 'instances frozen',
+            colour: '#c92a2a',
+            points: suite.serverless.samples.map((s) => [s.t / 1000, s.frozen]),
+          },
+        ],
+      )
+    : '';
   const calls = Object.entries(suite.byProcedure)
     .map(([procedure, count]) => `${escapeHtml(procedure)} ${count}`)
     .join(', ');
@@ -102,7 +126,7 @@ function suiteSection(suite: SuiteReport, scale?: string): string {
     : '';
   return `<section><h2>${escapeHtml(suite.suite)}${scale ? ` — ${escapeHtml(scale)} scale` : ''}</h2>${chaos}
 <p>${escapeHtml(suite.mix)} — ${suite.connections} connections, ${suite.durationSeconds.toFixed(0)} s. Calls sent: ${calls}.</p>
-${failures}<div class="charts">${latencyOverTime}${throughput}${percentiles}${pool}</div></section>`;
+${failures}<div class="charts">${latencyOverTime}${throughput}${percentiles}${suite.serverless ? platform : pool}</div></section>`;
 }
 
 function summaryRows(suites: SuiteReport[]): string {
@@ -138,6 +162,7 @@ Topology: ${escapeHtml(report.topology)}.<br>
 Database: ${escapeHtml(report.database.server)} Postgres ${escapeHtml(report.database.version)}, max_connections ${report.database.maxConnections}. Portal env: <code>${escapeHtml(env)}</code></p>
 ${report.small ? `<h2>${escapeHtml(report.scale)} scale</h2>` : ''}
 ${summaryTable(report.suites)}
+${report.serverless ? serverlessSection(report) : ''}
 ${report.small ? `<h2>small scale</h2>${summaryTable(report.small.suites)}${scaleComparison(report)}` : ''}
 ${dataTable(report)}
 ${report.suites.map((suite) => suiteSection(suite, report.small ? report.scale : undefined)).join('\n')}
@@ -162,6 +187,15 @@ function htmlTable(header: string[], rows: string[][]): string {
 function scaleComparison(report: RunReport): string {
   const { header, rows } = scaleComparisonCells(report.scaleComparison ?? [], report.scale);
   return `<h2>small vs ${escapeHtml(report.scale)}</h2>${htmlTable(header, rows)}`;
+}
+
+/** `--topology serverless`: the platform's counts per path and suite, and its settings. */
+function serverlessSection(report: RunReport): string {
+  const { header, rows } = serverlessCells(report.suites);
+  const settings = Object.entries(report.serverless ?? {})
+    .map(([key, value]) => `${key}=${JSON.stringify(value)}`)
+    .join(' ');
+  return `<h2>Serverless platform</h2>${htmlTable(header, rows)}<p>Settings: <code>${escapeHtml(settings)}</code></p>`;
 }
 
 function dataTable(report: RunReport): string {

@@ -1,6 +1,7 @@
 import { UsageError } from '@openhouse/harness/cli';
 import { SEED_SCALES, type SeedScale } from '@openhouse/seed';
 
+import { SERVERLESS_PATHS, type ServerlessPath } from './serverless-options';
 import type { TopologyName } from './topology';
 
 /**
@@ -48,18 +49,40 @@ export interface LoadOptions {
    */
   scale: SeedScale;
   suites: SuiteName[];
+  /** `--topology serverless`: the paths to run (both by default), the instances, the client. */
+  serverless: {
+    paths: ServerlessPath[];
+    instances?: number;
+    client: 'global' | 'per-request';
+    /** PgBouncer's `client_idle_timeout`, seconds: the pooler (or its network) drops idle clients. */
+    poolerIdleTimeoutS?: number;
+  };
   command: string;
 }
 
-const USAGE = `usage: pnpm load [--profile smoke|default|peak] [--topology direct|pgbouncer] [--chaos]
+const USAGE = `usage: pnpm load [--profile smoke|default|peak] [--topology direct|pgbouncer|serverless] [--chaos]
                  [--scale small|medium|large] [--suite chat|onboarding|rag]...
+                 [--path direct|pgbouncer]... [--instances N] [--client global|per-request]
+                 [--pooler-idle-timeout S]
 
   --profile smoke    ${describe(PROFILES.smoke)} (CI)
   --profile default  ${describe(PROFILES.default)}
   --profile peak     ${describe(PROFILES.peak)}
+  --profile noisy    one tenant at 200 connections beside another at 5, the latter also alone
+                     first; reports the light tenant's p50/p99 both ways (no other flags)
   --topology direct     one tenant portal straight to Postgres (default)
   --topology pgbouncer  three tenant portals (DB_POOL_MAX=10 each) through PgBouncer in
                         transaction mode to a Postgres with max_connections=25
+  --topology serverless up to 40 function instances (8 in smoke), VERCEL=1 pools, started cold,
+                        frozen (SIGSTOP) and thawed by a front; first straight to a Postgres
+                        whose max_connections is below instances × DB_POOL_MAX (the "before"),
+                        then through PgBouncer in transaction mode (the "after", must be clean)
+  --path NAME        serverless: run only this path (repeatable)
+  --instances N      serverless: at most N instances
+  --client per-request  serverless: a pool per transaction, closed after it, instead of one
+                     module-global pool per instance
+  --pooler-idle-timeout S  serverless: PgBouncer closes client connections idle S seconds (as a
+                     pooler or a platform's network may), frozen instances' ones included
   --chaos            during each suite: terminate the app's backends twice, restart Postgres
                      once (embedded only); passes when requests succeed again within 2 s
   --scale small      the deterministic seed (default)
@@ -75,12 +98,25 @@ function describe(profile: Profile): string {
   return `${profile.connections} connections, ${profile.seconds} s per suite`;
 }
 
+/** `--profile noisy` is a run of its own (`noisy.ts`), which takes no other flag. */
+export function isNoisyRun(args: string[]): boolean {
+  const given = args.filter((arg) => arg !== '--');
+  const at = given.indexOf('--profile');
+  if (at < 0 || given[at + 1] !== 'noisy') return false;
+  if (given.length !== 2) throw new UsageError(`--profile noisy takes no other flag\n\n${USAGE}`);
+  return true;
+}
+
 export function parseLoadOptions(args: string[]): LoadOptions {
   let profile = PROFILES.default;
   let topology: TopologyName = 'direct';
   let chaos = false;
   let scale: SeedScale = 'small';
   const suites: SuiteName[] = [];
+  const paths: ServerlessPath[] = [];
+  let instances: number | undefined;
+  let client: 'global' | 'per-request' = 'global';
+  let poolerIdleTimeoutS: number | undefined;
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
     const value = () => {
@@ -100,9 +136,29 @@ export function parseLoadOptions(args: string[]): LoadOptions {
       suites.push(name as SuiteName);
     } else if (arg === '--topology') {
       const name = value();
-      if (name !== 'direct' && name !== 'pgbouncer')
+      if (name !== 'direct' && name !== 'pgbouncer' && name !== 'serverless')
         throw new UsageError(`unknown topology ${name}\n\n${USAGE}`);
       topology = name;
+    } else if (arg === '--path') {
+      const name = value();
+      if (!SERVERLESS_PATHS.includes(name as ServerlessPath))
+        throw new UsageError(`unknown path ${name}\n\n${USAGE}`);
+      paths.push(name as ServerlessPath);
+    } else if (arg === '--instances') {
+      const text = value();
+      instances = Number(text);
+      if (!/^[1-9][0-9]*$/.test(text))
+        throw new UsageError(`--instances needs a positive whole number\n\n${USAGE}`);
+    } else if (arg === '--pooler-idle-timeout') {
+      const text = value();
+      poolerIdleTimeoutS = Number(text);
+      if (!/^[0-9]+(?:\.[0-9]+)?$/.test(text) || poolerIdleTimeoutS <= 0)
+        throw new UsageError(`--pooler-idle-timeout needs a number of seconds\n\n${USAGE}`);
+    } else if (arg === '--client') {
+      const name = value();
+      if (name !== 'global' && name !== 'per-request')
+        throw new UsageError(`unknown client ${name}\n\n${USAGE}`);
+      client = name;
     } else if (arg === '--scale') {
       const name = value();
       if (!SEED_SCALES.includes(name as SeedScale)) throw new UsageError(`unknown scale ${name}\n\n${USAGE}`);
@@ -118,6 +174,17 @@ export function parseLoadOptions(args: string[]): LoadOptions {
       '--chaos restarts the embedded Postgres: use it without DATABASE_URL and --topology',
     );
   }
+  if ((paths.length || instances || client !== 'global' || poolerIdleTimeoutS) && topology !== 'serverless') {
+    throw new UsageError(
+      '--path, --instances, --client and --pooler-idle-timeout belong to --topology serverless',
+    );
+  }
+  if (topology === 'serverless' && (process.env.DATABASE_URL || chaos || scale !== 'small')) {
+    // It sets max_connections and the login role's idle_session_timeout: only on its own server.
+    throw new UsageError(
+      '--topology serverless starts its own Postgres: use it without DATABASE_URL, --chaos, --scale',
+    );
+  }
   if (chaos && scale !== 'small') {
     // A chaos run measures recovery from faults, where errors are expected; a scale run compares
     // throughput and wants none. Together neither comparison would mean anything.
@@ -129,6 +196,12 @@ export function parseLoadOptions(args: string[]): LoadOptions {
     chaos,
     scale,
     suites: suites.length ? suites : [...SUITE_NAMES],
+    serverless: {
+      paths: paths.length ? paths : [...SERVERLESS_PATHS],
+      instances,
+      client,
+      poolerIdleTimeoutS,
+    },
     command: ['pnpm load', ...args.filter((arg) => arg !== '--')].join(' '),
   };
 }

@@ -9,7 +9,11 @@ export function writeReports(report: RunReport): { json: string; html: string } 
   const dir = path.join(import.meta.dirname, 'reports');
   mkdirSync(dir, { recursive: true });
   const stamp = report.date.replace(/[:.]/g, '-');
-  const topology = report.topology.includes('PgBouncer') ? '-pgbouncer' : '';
+  const topology = report.serverless
+    ? '-serverless'
+    : report.topology.includes('PgBouncer')
+      ? '-pgbouncer'
+      : '';
   const chaos = report.suites.some((suite) => suite.chaos) ? '-chaos' : '';
   const scale = report.scale === 'small' ? '' : `-${report.scale}`;
   const base = path.join(dir, `${stamp}-${report.profile}${topology}${chaos}${scale}`);

@@ -32,7 +32,43 @@ export interface SuiteReport {
   poolSamples: PoolSample[];
   /** `--chaos`: the faults injected and the failures per phase between them. */
   chaos?: { faults: Fault[]; phases: PhaseReport[] };
+  /** `--topology serverless`: the platform's side of the suite (see loadtests/serverless.ts). */
+  serverless?: ServerlessSuiteStats;
 }
+
+export interface ServerlessSuiteStats {
+  path: 'direct' | 'pgbouncer';
+  client: 'global' | 'per-request';
+  instances: {
+    limit: number;
+    started: number;
+    startFailed: number;
+    frozen: number;
+    thawed: number;
+    reclaimed: number;
+    crashed: number;
+    peakRunning: number;
+    peakFrozen: number;
+  };
+  /** Spawn to listening, per instance started during the suite. */
+  coldStartMs: { count: number; p50: number; p95: number; max: number };
+  /** Failures callers saw, by kind: the instances' database kinds and the front's own. */
+  errorsByKind: Record<string, number>;
+  /** Dead idle clients found and discarded before anyone used them (`idle_client_error`). */
+  idleClientsDiscarded: number;
+  postgres: {
+    /** Peak backends of the app's login role (PgBouncer's server connections on that path). */
+    peakAppConnections: number;
+    peakClientBackends: number;
+    maxConnections: number;
+    /** PgBouncer's server pool, on that path. */
+    serverPool?: number;
+  };
+  samples: { t: number; running: number; frozen: number; appConnections: number }[];
+}
+
+const serverlessErrors = (stats: ServerlessSuiteStats) =>
+  Object.values(stats.errorsByKind).reduce((sum, count) => sum + count, 0);
 
 export interface RunReport {
   date: string;
@@ -52,6 +88,8 @@ export interface RunReport {
   small?: { suites: SuiteReport[] };
   /** When `scale` is not small: per suite, small against `scale`. */
   scaleComparison?: ScaleComparison[];
+  /** `--topology serverless`: the platform's settings (suites carry their path in their name). */
+  serverless?: Record<string, unknown>;
   passed: boolean;
 }
 
@@ -194,6 +232,12 @@ export function suiteFailures(report: SuiteReport, recoveryLimitMs = 2_000): str
     return failures;
   }
   if (report.requests === 0) failures.push('no request completed');
+  if (report.serverless) {
+    const stats = report.serverless;
+    for (const [kind, count] of Object.entries(stats.errorsByKind)) failures.push(`${count} ${kind}`);
+    if (stats.postgres.peakClientBackends >= stats.postgres.maxConnections)
+      failures.push(`Postgres at max_connections (${stats.postgres.maxConnections})`);
+  }
   if (report.connectionErrors) failures.push(`${report.connectionErrors} connection errors`);
   if (report.timeouts) failures.push(`${report.timeouts} timeouts`);
   if (report.non2xx) failures.push(`${report.non2xx} non-2xx`);
@@ -247,6 +291,66 @@ export function summaryTable(suites: SuiteReport[]): string {
   ]);
   return markdown(header, rows);
 }
+
+/** The serverless suites: what the platform did and what callers saw, per path and suite. */
+export function serverlessCells(suites: SuiteReport[]): { header: string[]; rows: string[][] } {
+  const header = [
+    'path',
+    'suite',
+    'requests',
+    'req/s',
+    'p50 ms',
+    'p99 ms',
+    'non-2xx',
+    'errors by kind',
+    'instances peak running / peak frozen (limit)',
+    'started',
+    'start failed',
+    'frozen',
+    'thawed',
+    'reclaimed',
+    'idle clients discarded',
+    'Postgres peak app (all) / max_connections',
+    'cold start p50 / max ms',
+  ];
+  const rows = suites.flatMap((s) => {
+    const v = s.serverless;
+    if (!v) return [];
+    const kinds = Object.entries(v.errorsByKind)
+      .map(([kind, count]) => `${kind} ${count}`)
+      .join(', ');
+    return [
+      [
+        `${v.path}${v.client === 'per-request' ? ' (client per request)' : ''}`,
+        s.suite,
+        String(s.requests),
+        s.requestsPerSecond.toFixed(0),
+        s.latencyMs.p50.toFixed(0),
+        s.latencyMs.p99.toFixed(0),
+        String(s.non2xx),
+        kinds || '0',
+        `${v.instances.peakRunning} / ${v.instances.peakFrozen} (${v.instances.limit})`,
+        String(v.instances.started),
+        String(v.instances.startFailed),
+        String(v.instances.frozen),
+        String(v.instances.thawed),
+        String(v.instances.reclaimed),
+        String(v.idleClientsDiscarded),
+        `${v.postgres.peakAppConnections} (${v.postgres.peakClientBackends}) / ${v.postgres.maxConnections}`,
+        v.coldStartMs.count ? `${v.coldStartMs.p50.toFixed(0)} / ${v.coldStartMs.max.toFixed(0)}` : '—',
+      ],
+    ];
+  });
+  return { header, rows };
+}
+
+export function serverlessTable(suites: SuiteReport[]): string {
+  const { header, rows } = serverlessCells(suites);
+  return markdown(header, rows);
+}
+
+export const serverlessErrorCount = (report: SuiteReport) =>
+  report.serverless ? serverlessErrors(report.serverless) : 0;
 
 export function chaosTable(suites: SuiteReport[]): string {
   const rows = suites.flatMap((s) =>

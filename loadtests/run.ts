@@ -13,8 +13,10 @@ import { loadHomeowners, LOAD_JWT_SECRET, type LoadHomeowner } from './homeowner
 import { chatSuite } from './loadtest-chat';
 import { onboardingSuite } from './loadtest-onboarding';
 import { ragSuite } from './loadtest-rag';
-import { parseLoadOptions, POOL_MAX, type LoadOptions, type SuiteName } from './options';
+import { runNoisy } from './noisy';
+import { isNoisyRun, parseLoadOptions, POOL_MAX, type LoadOptions, type SuiteName } from './options';
 import { PoolSampler } from './pool-sampler';
+import { serverlessMain } from './serverless-run';
 import {
   chaosTable,
   compareScales,
@@ -113,6 +115,7 @@ async function runSuites(context: {
 }
 
 async function main(options: LoadOptions, teardown: Teardown): Promise<boolean> {
+  if (options.topology === 'serverless') return serverlessMain({ options, suites: SUITES, teardown, log });
   const date = new Date();
   const began = performance.now();
   const { profile } = options;
@@ -222,6 +225,8 @@ async function main(options: LoadOptions, teardown: Teardown): Promise<boolean> 
 const passes = (reports: SuiteReport[]) =>
   reports.every((report) => suiteFailures(report, RECOVERY_LIMIT_MS).length === 0);
 
-await runTool('load', async (teardown) =>
-  (await main(parseLoadOptions(process.argv.slice(2)), teardown)) ? 0 : 1,
-);
+await runTool('load', async (teardown) => {
+  const args = process.argv.slice(2);
+  if (isNoisyRun(args)) return (await runNoisy(teardown, log)) ? 0 : 1;
+  return (await main(parseLoadOptions(args), teardown)) ? 0 : 1;
+});

@@ -1,13 +1,14 @@
 import { parseArgs } from 'node:util';
 
 import { migrate } from '@openhouse/db/migrate';
+import { createProgress } from '@openhouse/harness/progress';
 import { SEED_SCALES, seedAtScale, type SeedScale } from '@openhouse/seed';
 
-import { adminUrlFromEnv, ensureDatabase, loadDotEnv } from './lib/local-env';
+import { ensureAdminDatabase, loadDotEnv } from './lib/local-env';
 
 /**
- * `pnpm db:migrate` / `pnpm db:seed [-- --scale small|medium|large]` against DATABASE_ADMIN_URL
- * (or DATABASE_URL), else the embedded Postgres.
+ * `pnpm db:migrate` / `pnpm db:seed [-- --scale small|medium|large]` as the owner:
+ * DATABASE_ADMIN_URL, else DATABASE_URL, else the embedded Postgres (started only when neither is set).
  */
 
 const USAGE = `usage: tsx scripts/db.ts migrate | seed [--scale ${SEED_SCALES.join('|')}]`;
@@ -40,13 +41,18 @@ try {
 
 const log = (line: string) => console.log(`[db] ${line}`);
 loadDotEnv();
-const embedded = await ensureDatabase(log);
+const { adminUrl, appUrl, embedded } = await ensureAdminDatabase(log);
 try {
   if (command === 'migrate') {
-    const applied = await migrate({ adminUrl: adminUrlFromEnv(), appUrl: process.env.DATABASE_URL, log });
+    const applied = await migrate({ adminUrl, appUrl, log });
     log(applied.length ? `${applied.length} migration(s) applied` : 'already up to date');
   } else {
-    await seedAtScale(adminUrlFromEnv(), scale, log);
+    const progress = createProgress(`db seed ${scale}`);
+    try {
+      await seedAtScale(adminUrl, scale, (line) => progress.log(`[db] ${line}`), progress);
+    } finally {
+      progress.stop();
+    }
   }
 } catch (error) {
   console.error(`[db] ${(error as Error).message}`);

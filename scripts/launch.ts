@@ -2,11 +2,12 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 
-import { ensureDatabase, ensureDevJwtSecret, loadDotEnv, ROOT } from './lib/local-env';
+import { ensureDatabase, ensureDevJwtSecret, loadDotEnv, loadLocalEnv, ROOT } from './lib/local-env';
 
 /**
  * `pnpm dev` / `pnpm start`: the database (embedded unless DATABASE_URL is set), then both portals
- * — tenant portal on 3000, developer portal on 3001 — until Ctrl-C.
+ * — tenant portal on TENANT_PORTAL_PORT (3000), developer portal on DEVELOPER_PORTAL_PORT (3001),
+ * from the environment or `.env` — until Ctrl-C. A bad port stops it with one line naming it.
  */
 
 const mode = process.argv[2];
@@ -16,12 +17,12 @@ if (mode !== 'dev' && mode !== 'start') {
 }
 const log = (line: string) => console.log(`[openhouse] ${line}`);
 
-const APPS = [
-  { name: 'tenant-portal', port: process.env.TENANT_PORTAL_PORT ?? '3000' },
-  { name: 'developer-portal', port: process.env.DEVELOPER_PORTAL_PORT ?? '3001' },
-];
-
 loadDotEnv();
+const ports = loadLocalEnv();
+const APPS = [
+  { name: 'tenant-portal', port: String(ports.TENANT_PORTAL_PORT) },
+  { name: 'developer-portal', port: String(ports.DEVELOPER_PORTAL_PORT) },
+];
 if (mode === 'start') {
   const missing = APPS.filter((app) => !existsSync(path.join(ROOT, 'apps', app.name, '.next', 'BUILD_ID')));
   if (missing.length > 0) {
@@ -44,6 +45,8 @@ const children: ChildProcess[] = APPS.map((app) => {
       ...process.env,
       NEXT_TELEMETRY_DISABLED: '1',
       ...(mode === 'start' ? { NODE_ENV: 'production', NEXT_MANUAL_SIG_HANDLE: 'true' } : {}),
+      // The seeded accounts' sign-in page, unless .env or the shell says DEV_SIGN_IN=0.
+      ...(mode === 'dev' ? { DEV_SIGN_IN: process.env.DEV_SIGN_IN ?? '1' } : {}),
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

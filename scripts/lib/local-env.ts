@@ -2,7 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
+import { z } from 'zod';
+
 import { DEV_TOKEN_ISSUER } from '@openhouse/auth/dev-token';
+import { isStartupRefusal, parseEnv, tcpPort } from '@openhouse/env';
 import { provisionDatabase, startPostgres, type PostgresServer } from '@openhouse/harness/postgres';
 import { seed } from '@openhouse/seed';
 
@@ -21,6 +24,41 @@ export function loadDotEnv(): void {
   if (existsSync(file)) process.loadEnvFile(file);
 }
 
+/** The local tools' own settings (`.env.example`, "Local ports"), validated like the server's. */
+const localEnvSchema = z
+  .object({
+    TENANT_PORTAL_PORT: tcpPort('TENANT_PORTAL_PORT').default(3000),
+    DEVELOPER_PORTAL_PORT: tcpPort('DEVELOPER_PORTAL_PORT').default(3001),
+    EMBEDDED_POSTGRES_PORT: tcpPort('EMBEDDED_POSTGRES_PORT').default(54329),
+  })
+  .superRefine((env, ctx) => {
+    if (env.TENANT_PORTAL_PORT === env.DEVELOPER_PORTAL_PORT) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['DEVELOPER_PORTAL_PORT'],
+        message: `DEVELOPER_PORTAL_PORT must differ from TENANT_PORTAL_PORT (both ${env.TENANT_PORTAL_PORT})`,
+      });
+    }
+  });
+
+export type LocalEnv = z.infer<typeof localEnvSchema>;
+
+/** The local settings, or one line naming the bad variable and exit 1 (after `loadDotEnv`). */
+export function loadLocalEnv(): LocalEnv {
+  return orExit(() => parseEnv(localEnvSchema, process.env));
+}
+
+/** `fn()`, or — for a start-up refusal such as a bad setting — its one line and exit 1. */
+function orExit<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (error) {
+    if (!isStartupRefusal(error)) throw error;
+    console.error(error.message);
+    process.exit(1);
+  }
+}
+
 /** A dev-only signing secret kept in `.data/`, for when AUTH_JWT_SECRET is not set locally. */
 export function ensureDevJwtSecret(log: (line: string) => void): void {
   if (process.env.AUTH_JWT_SECRET || process.env.AUTH_JWKS_URL) return;
@@ -37,11 +75,32 @@ export function ensureDevJwtSecret(log: (line: string) => void): void {
 
 /**
  * With DATABASE_URL set, nothing is started. Without it, the embedded Postgres starts (created,
- * migrated and seeded on first use) and DATABASE_URL / DATABASE_ADMIN_URL point at it.
+ * migrated and seeded on first use) and DATABASE_URL / DATABASE_ADMIN_URL point at it; a
+ * DATABASE_ADMIN_URL set without DATABASE_URL is not used, and the log says so.
  */
 export async function ensureDatabase(log: (line: string) => void): Promise<PostgresServer | undefined> {
   if (process.env.DATABASE_URL) return undefined;
-  const port = Number(process.env.EMBEDDED_POSTGRES_PORT ?? 54329);
+  if (process.env.DATABASE_ADMIN_URL) {
+    log('DATABASE_ADMIN_URL is set without DATABASE_URL: not used; the embedded Postgres has its own owner');
+  }
+  return startEmbeddedDatabase(log);
+}
+
+/**
+ * The database `pnpm db:migrate` / `db:seed` work on, as the owner: `DATABASE_ADMIN_URL`, else
+ * `DATABASE_URL`, else the embedded Postgres (started here; stop it when done).
+ */
+export async function ensureAdminDatabase(
+  log: (line: string) => void,
+): Promise<{ adminUrl: string; appUrl?: string; embedded?: PostgresServer }> {
+  const adminUrl = process.env.DATABASE_ADMIN_URL || process.env.DATABASE_URL;
+  if (adminUrl) return { adminUrl, appUrl: process.env.DATABASE_URL || undefined };
+  const embedded = await startEmbeddedDatabase(log);
+  return { adminUrl: process.env.DATABASE_ADMIN_URL!, appUrl: process.env.DATABASE_URL, embedded };
+}
+
+async function startEmbeddedDatabase(log: (line: string) => void): Promise<PostgresServer> {
+  const port = loadLocalEnv().EMBEDDED_POSTGRES_PORT;
   log(`DATABASE_URL is not set: starting the embedded Postgres in .data/postgres on port ${port}`);
   const server = await startPostgres({ dataDir: path.join(DATA_DIR, 'postgres'), port, persistent: true });
   const { adminUrl, appUrl, applied } = await provisionDatabase({
@@ -57,5 +116,3 @@ export async function ensureDatabase(log: (line: string) => void): Promise<Postg
   if (applied.length > 0) await seed(adminUrl);
   return server;
 }
-
-export const adminUrlFromEnv = () => process.env.DATABASE_ADMIN_URL ?? process.env.DATABASE_URL!;

@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 
 /**
  * The pool owns every connection: outside `packages/db`, no code creates a pg client or pool,
- * checks a client out of a pool, or imports `pg` for anything but its types.
+ * checks a client out of a pool, or loads `pg` for anything but its types — by a static or
+ * dynamic import, a re-export, `require` or a require made by `createRequire`.
  */
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -26,15 +27,27 @@ export function isExempt(file: string): boolean {
   return file.startsWith(ALLOWED) || (file.startsWith(BENCH) && path.basename(file).includes('baseline'));
 }
 
+/** `'pg'` or `'pg-pool'` as a module specifier, in either kind of quotes. */
+const PG = `['"\`]pg(?:-pool)?['"\`]`;
+
 const RULES: [RegExp, string][] = [
   [/\bnew\s+(?:pg\.)?(?:Client|Pool|native\.Client)\s*\(/, 'creates a pg client or pool'],
   [/\b(?:pool|Pool|\w+\.pool)\.connect\s*\(/, 'checks a client out of the pool'],
-  [/^\s*import\s+(?!type\b)[^;]*?from\s+['"]pg(?:-pool)?['"]/m, 'imports pg at run time'],
-  [/\brequire\(\s*['"]pg(?:-pool)?['"]\s*\)/, 'requires pg'],
+  [new RegExp(`^\\s*import\\s+(?!type\\b)[^;]*?from\\s+${PG}`, 'm'), 'imports pg at run time'],
+  // `import('pg')` at run time; `typeof import('pg')` and `import('pg').PoolClient` are types.
+  [new RegExp(`(?<!typeof\\s+)\\bimport\\(\\s*${PG}\\s*\\)(?!\\s*\\.\\s*[A-Z])`), 'imports pg at run time'],
+  // A re-export hands pg's classes to whoever imports the file; `export type` does not.
+  [new RegExp(`^\\s*export\\s+(?!type\\b)[^;]*?from\\s+${PG}`, 'm'), 're-exports pg'],
+  [new RegExp(`\\brequire\\(\\s*${PG}\\s*\\)`), 'requires pg'],
+  // A require made by createRequire may load pg under any name: any file using one and naming pg.
+  [
+    new RegExp(`\\bcreateRequire\\b[\\s\\S]*${PG}|${PG}[\\s\\S]*\\bcreateRequire\\b`),
+    'requires pg through createRequire',
+  ],
 ];
 
 export function findStrayConnections(source: string): string[] {
-  return RULES.filter(([pattern]) => pattern.test(source)).map(([, reason]) => reason);
+  return [...new Set(RULES.filter(([pattern]) => pattern.test(source)).map(([, reason]) => reason))];
 }
 
 function* sourceFiles(dir: string): Generator<string> {
@@ -56,6 +69,31 @@ describe('connections outside packages/db', () => {
     ]);
     expect(findStrayConnections(`import pg from 'pg';`)).toEqual(['imports pg at run time']);
     expect(findStrayConnections(`import type pg from 'pg';`)).toEqual([]);
+    expect(findStrayConnections(`const { default: pg } = await import('pg');`)).toEqual([
+      'imports pg at run time',
+    ]);
+    expect(findStrayConnections(`const pool = import("pg").then((m) => m.default)`)).toEqual([
+      'imports pg at run time',
+    ]);
+    expect(findStrayConnections('const pg = await import(`pg-pool`)')).toEqual(['imports pg at run time']);
+    expect(findStrayConnections(`let client: import('pg').PoolClient;`)).toEqual([]);
+    expect(findStrayConnections(`type Pg = typeof import('pg');`)).toEqual([]);
+    expect(findStrayConnections(`export { Pool } from 'pg';`)).toEqual(['re-exports pg']);
+    expect(findStrayConnections(`export * from 'pg-pool';`)).toEqual(['re-exports pg']);
+    expect(findStrayConnections(`export type { PoolClient } from 'pg';`)).toEqual([]);
+    expect(findStrayConnections(`const pg = require('pg');`)).toEqual(['requires pg']);
+    expect(
+      findStrayConnections(
+        `import { createRequire } from 'node:module';\nconst pg = createRequire(import.meta.url)('pg');`,
+      ),
+    ).toEqual(['requires pg through createRequire']);
+    expect(
+      findStrayConnections(
+        `import { createRequire } from 'node:module';\nconst load = createRequire(import.meta.url);\nconst pg = load("pg");`,
+      ),
+    ).toEqual(['requires pg through createRequire']);
+    // Resolving pg's package.json (to print its version) opens nothing.
+    expect(findStrayConnections(`createRequire(import.meta.url).resolve('pg/package.json')`)).toEqual([]);
     expect(findStrayConnections(`await database.withRls(claims, fn)`)).toEqual([]);
   });
 

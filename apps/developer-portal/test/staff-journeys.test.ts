@@ -38,7 +38,7 @@ let testDb: TestDatabase;
 let portal: NextServer;
 let browser: Browser;
 
-/** A tRPC mutation over HTTP as a seeded user, as any client would send it. */
+/** A tRPC mutation over HTTP as a seeded user, as any client would send it; its result. */
 async function mutate(user: typeof staffMember, path: string, input: unknown) {
   const response = await fetch(`${portal.url}/api/trpc/${path}`, {
     method: 'POST',
@@ -46,6 +46,15 @@ async function mutate(user: typeof staffMember, path: string, input: unknown) {
     body: JSON.stringify(input),
   });
   if (!response.ok) throw new Error(`${path}: HTTP ${response.status} ${await response.text()}`);
+  return ((await response.json()) as { result: { data: unknown } }).result.data;
+}
+
+/** The HTTP status of a tRPC query over HTTP as a seeded user. */
+async function queryStatus(user: typeof staffMember, path: string, input: unknown) {
+  const url = `${portal.url}/api/trpc/${path}?input=${encodeURIComponent(JSON.stringify(input))}`;
+  const response = await fetch(url, { headers: { authorization: `Bearer ${await tokenFor(user)}` } });
+  await response.arrayBuffer();
+  return response.status;
 }
 
 beforeAll(async () => {
@@ -236,6 +245,62 @@ describe.each([VIEWPORTS.desktop, VIEWPORTS.phone])('staff at %o', (viewport: Vi
     await page.getByRole('heading', { name: 'Keys and alarm' }).waitFor();
     await expectGoodPage(page, `staff-04b-document-${size}`);
     // The browser found nothing wrong with the form's pattern (an invalid one is a console error).
+    expect(watch.take()).toEqual([]);
+  });
+
+  it('edits a document, withdraws it from homeowners after confirming, and republishes it', async () => {
+    const created = (await mutate(staffMember, 'documents.create', {
+      developmentId: meadowView.id,
+      title: `Garden shed guide (${size})`,
+      category: 'garden',
+      body: '# Shed\n\nThe shed base is concrete.',
+    })) as { id: string };
+    await page.goto(`${portal.url}/documents/${created.id}`);
+    await page.getByRole('button', { name: 'Edit document' }).click();
+    const form = page.getByRole('form', { name: 'Edit document' });
+    const title = `Garden shed and fence guide (${size})`;
+    await form.getByLabel('Title').fill(title);
+    await form
+      .getByLabel('Text')
+      .fill('# Shed\n\nThe shed base is concrete.\n\n# Fence\n\nFences are 1.8 m high.');
+    await form.getByLabel('Send to').selectOption({ label: `Only plot 1, ${plot(1).address}` });
+    await form.getByRole('button', { name: 'Save changes' }).click();
+    await form
+      .getByRole('status')
+      .getByText(`Saved “${title}” in 2 sections, for plot 1, ${plot(1).address} only.`)
+      .waitFor();
+    // The page shows the new text, sections and audience.
+    await page.getByRole('heading', { name: title }).waitFor();
+    await page.getByRole('article').getByRole('heading', { name: 'Fence', exact: true }).waitFor();
+    await page
+      .getByRole('article')
+      .getByText(`Plot 1, ${plot(1).address}`)
+      .waitFor();
+    expect(await queryStatus(claimant, 'documents.get', { id: created.id })).toBe(200);
+    await expectGoodPage(page, `staff-05-document-edited-${size}`);
+
+    // Withdrawing asks first; then homeowners no longer get it.
+    await page.getByRole('button', { name: 'Withdraw from homeowners' }).click();
+    const confirm = page.getByRole('group', { name: 'Confirm withdrawing' });
+    await confirm.getByText(`Withdraw “${title}”?`, { exact: false }).waitFor();
+    await confirm.getByRole('button', { name: 'Yes, withdraw it' }).click();
+    await page.getByText(`Withdrawn. Homeowners can no longer see “${title}”.`).waitFor();
+    await page.getByText('homeowners can no longer see this document', { exact: false }).waitFor();
+    expect(await queryStatus(claimant, 'documents.get', { id: created.id })).toBe(404);
+    await expectGoodPage(page, `staff-06-document-withdrawn-${size}`);
+
+    // The list, filtered to withdrawn documents in the URL, marks it.
+    await page.goto(`${portal.url}/documents?status=withdrawn`);
+    const listed = page
+      .getByRole('list', { name: 'Documents' })
+      .getByRole('listitem')
+      .filter({ hasText: title });
+    await listed.getByText('Withdrawn', { exact: true }).waitFor();
+    expect(await page.getByRole('search').getByLabel('Status').inputValue()).toBe('withdrawn');
+    await listed.getByRole('link', { name: title }).click();
+    await page.getByRole('button', { name: 'Republish' }).click();
+    await page.getByText(`Republished. Homeowners can see “${title}” again.`).waitFor();
+    expect(await queryStatus(claimant, 'documents.get', { id: created.id })).toBe(200);
     expect(watch.take()).toEqual([]);
   });
 

@@ -150,6 +150,16 @@ describe('a homeowner', () => {
     await page.getByText('Bin collection day').first().click();
     await page.getByText('Bins at Meadow View are collected every Tuesday').waitFor();
     await page.getByText('4 new notices here.').waitFor();
+    // The server keeps the markers: another browser (no shared storage) shows the notice read.
+    const elsewhere = await signedInContext(browser, await tokenFor(homeowner), VIEWPORTS.phone);
+    const phone = await elsewhere.newPage();
+    await phone.goto(`${tenant}/noticeboard`);
+    await phone.getByText('4 new notices here.').waitFor();
+    const binNotice = phone.getByRole('list', { name: 'Notices' }).getByRole('listitem').filter({
+      hasText: 'Bin collection day',
+    });
+    expect(await binNotice.getByText('New', { exact: true }).count()).toBe(0);
+    await elsewhere.close();
     await page.getByLabel('Search notices').fill('resurf');
     await page.getByLabel('Search notices').press('Enter');
     await page.waitForURL(/[?&]q=resurf/);

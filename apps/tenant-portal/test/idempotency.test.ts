@@ -2,30 +2,27 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { createPortalClient, IDEMPOTENCY_HEADER } from '@openhouse/ui/retry-link';
 
-import { TEST_JWT_SECRET, tokenFor } from '@openhouse/harness/api';
-import { createTestDatabase, type TestDatabase } from '@openhouse/harness/test-database';
+import { tokenFor } from '@openhouse/harness/api';
+import type { TestDatabase } from '@openhouse/harness/test-database';
+import { startTestPortal, type TestPortal } from '@openhouse/harness/test-portal';
 import { seedUser } from '@openhouse/harness/identities';
-import { startPortal, type NextServer } from '@openhouse/harness/next-server';
+import type { NextServer } from '@openhouse/harness/next-server';
 
 /** `Idempotency-Key` over real HTTP against the production build, and the portals' own client. */
 
 const homeowner = seedUser('plot01.meadow-view@northfield.test');
 let testDb: TestDatabase;
 let server: NextServer;
+let portal: TestPortal | undefined;
 
 beforeAll(async () => {
-  testDb = await createTestDatabase();
-  server = await startPortal('tenant-portal', {
-    DATABASE_URL: testDb.appUrl,
-    AUTH_JWT_SECRET: TEST_JWT_SECRET,
+  portal = await startTestPortal({
     DB_POOL_MIN: '2',
     DB_POOL_MAX: '5',
   });
+  ({ testDb, server } = portal);
 });
-afterAll(async () => {
-  await server?.stop();
-  await testDb?.drop();
-});
+afterAll(() => portal?.stop());
 
 const messages = async () =>
   Number(

@@ -71,6 +71,15 @@ function answerFor(failure: DbFailure): Answer | undefined {
         code: 'GATEWAY_TIMEOUT',
         message: 'The request held its transaction too long and was cancelled',
       };
+    // Not "retry shortly": a blind retry could apply the change twice. With the same
+    // Idempotency-Key a retry is answered from the stored response if the change was saved.
+    case 'commit_unknown':
+      return {
+        code: 'BAD_GATEWAY',
+        message:
+          'The connection to the database broke while saving: the change may or may not have been saved. ' +
+          'Retry only with the same Idempotency-Key, or check first',
+      };
     case 'client_misuse':
     case 'idle_client_error':
       return undefined;

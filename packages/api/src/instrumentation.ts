@@ -1,9 +1,9 @@
 import type { Instrumentation } from 'next';
 
 /**
- * Both portals' `instrumentation.ts` re-export these. `register` runs once when the server
- * starts: settings, error tracking, the login-role guard, the pool's warm-up, SIGTERM handling.
- * Server code is imported lazily so the edge runtime never loads it.
+ * Both portals' `instrumentation.ts` call these, and only in the Node.js runtime (the Edge bundle
+ * never imports this module). `register` runs once when the server starts: settings, error
+ * tracking, the login-role guard, the pool's warm-up, SIGTERM handling.
  */
 export async function register() {
   if (process.env.NEXT_RUNTIME === 'nodejs') {

@@ -6,6 +6,7 @@ import { reportDbFailure } from '@openhouse/error-tracker';
 
 import type { Context } from './context';
 import { recordFailure, recordRequest } from './metrics';
+import { recordScopedFailure } from './operations-log';
 
 /**
  * After every call: count it by route and outcome, and when it failed in the database layer with
@@ -25,10 +26,15 @@ export function observeCall(
   call: { path: string; type: 'query' | 'mutation' | 'subscription'; durationMs: number },
   outcome: { error?: TRPCError; cause?: unknown; failure?: DbFailure },
 ): void {
-  recordRequest(call.path, outcome.error?.code ?? 'OK');
+  recordRequest(call.path, outcome.error?.code ?? 'OK', call.durationMs);
   const { error, failure } = outcome;
   if (!error || !failure || getHTTPStatusCodeFromError(error) < 500) return;
   recordFailure(failure.kind, call.path, failure.sqlState);
+  recordScopedFailure(ctx.claims?.tenant_id, {
+    kind: failure.kind,
+    route: call.path,
+    sqlState: failure.sqlState,
+  });
   reportDbFailure({
     kind: failure.kind,
     sqlState: failure.sqlState,
@@ -52,6 +58,7 @@ export function reportIdleClientError(error: Error, pool: PoolStats): void {
   const failure = classifyDbFailure(error)!;
   console.warn(`[db] idle client error, client discarded: ${error.message}`);
   recordFailure(failure.kind, IDLE_POOL_ROUTE, failure.sqlState);
+  recordScopedFailure(null, { kind: failure.kind, route: IDLE_POOL_ROUTE, sqlState: failure.sqlState });
   reportDbFailure({
     kind: failure.kind,
     sqlState: failure.sqlState,

@@ -35,19 +35,55 @@ const requireRole = <Role extends AppRole>(role: Role) =>
 /**
  * Procedures that only talk to Postgres run whole inside one RLS transaction; `ctx.db` is it.
  *
+ * The transaction wraps the resolver alone: whatever a router adds with `.input()` or `.use()`
+ * runs first, whatever order it is written in. So a request's body is read and its input
+ * validated before a pooled connection is checked out — a 400, or a 429 from a rate limit, never
+ * touches the pool, and a body that trickles in holds no connection. The builders keep the type
+ * tRPC gives `base` with the transaction attached; the one thing that type cannot say is that a
+ * router's own middleware, running before the transaction, has no `ctx.db` yet.
+ *
  * Procedures that wait on anything else (a model, an upload) use the `...PhasedProcedure`
  * builders and wrap each database step in `ctx.database.withRls(ctx.claims, ...)`, so that no
  * pooled connection is held while they wait.
  */
-export const protectedProcedure = authedProcedure.use(rlsTransaction).use(idempotentMutation);
-export const homeownerProcedure = authedProcedure
-  .use(requireRole('homeowner'))
-  .use(rlsTransaction)
-  .use(idempotentMutation);
-export const developerProcedure = authedProcedure
-  .use(requireRole('developer'))
-  .use(rlsTransaction)
-  .use(idempotentMutation);
+function inTransaction<Base, Typed>(base: Base, attach: (builder: Base) => Typed): Typed {
+  const withTransaction = attach as unknown as (builder: AnyBuilder) => AnyBuilder;
+  const wrap = (builder: AnyBuilder): AnyBuilder => ({
+    ...builder,
+    input: (parser) => wrap(builder.input(parser)),
+    use: (fn) => wrap(builder.use(fn)),
+    meta: (meta) => wrap(builder.meta(meta)),
+    output: (parser) => wrap(builder.output(parser)),
+    query: (resolver) => withTransaction(builder).query(resolver),
+    mutation: (resolver) => withTransaction(builder).mutation(resolver),
+  });
+  return wrap(base as unknown as AnyBuilder) as unknown as Typed;
+}
+
+// The part of a tRPC procedure builder that `inTransaction` rebuilds at run time.
+/* eslint-disable @typescript-eslint/no-explicit-any */
+interface AnyBuilder {
+  input(parser: any): AnyBuilder;
+  use(fn: any): AnyBuilder;
+  meta(meta: any): AnyBuilder;
+  output(parser: any): AnyBuilder;
+  query(resolver: any): any;
+  mutation(resolver: any): any;
+}
+/* eslint-enable @typescript-eslint/no-explicit-any */
+
+const homeownerBase = authedProcedure.use(requireRole('homeowner'));
+const developerBase = authedProcedure.use(requireRole('developer'));
+
+export const protectedProcedure = inTransaction(authedProcedure, (builder) =>
+  builder.use(rlsTransaction).use(idempotentMutation),
+);
+export const homeownerProcedure = inTransaction(homeownerBase, (builder) =>
+  builder.use(rlsTransaction).use(idempotentMutation),
+);
+export const developerProcedure = inTransaction(developerBase, (builder) =>
+  builder.use(rlsTransaction).use(idempotentMutation),
+);
 
 /**
  * Phased procedures hold no transaction of their own, so the idempotency middleware (which stores
@@ -59,9 +95,5 @@ const checkIdempotencyKey = middleware(({ ctx, type, next }) => {
   if (type === 'mutation') idempotencyKeyOf(ctx.idempotencyKey);
   return next();
 });
-export const homeownerPhasedProcedure = authedProcedure
-  .use(requireRole('homeowner'))
-  .use(checkIdempotencyKey);
-export const developerPhasedProcedure = authedProcedure
-  .use(requireRole('developer'))
-  .use(checkIdempotencyKey);
+export const homeownerPhasedProcedure = homeownerBase.use(checkIdempotencyKey);
+export const developerPhasedProcedure = developerBase.use(checkIdempotencyKey);

@@ -10,6 +10,7 @@ export {
   healthResponse,
   readyResponse,
 } from './server/health-route';
+export { getServerDeps } from './server/deps';
 export { drainAndClose, startServer } from './server/lifecycle';
 export { handleMetricsRequest } from './server/metrics-route';
 export { handleSignOut } from './server/session';

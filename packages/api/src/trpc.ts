@@ -2,17 +2,34 @@ import { initTRPC } from '@trpc/server';
 import { ZodError } from 'zod';
 
 import { classifyDbFailure } from '@openhouse/db';
+import { traceProcedure } from '@openhouse/error-tracker';
 
 import type { Context } from './context';
 import { invalidFields, toTrpcError } from './errors';
 import { observeCall } from './observe';
 
+/**
+ * Only a development server shows stack traces and the message of an unexpected error. tRPC's own
+ * default shows them whenever NODE_ENV is not `production` (a staging server, say); the message of
+ * an error nobody mapped (`errors.ts` maps what it knows) may be raw database or library text.
+ */
+const DEVELOPMENT = process.env.NODE_ENV === 'development';
+
 const t = initTRPC.context<Context>().create({
+  isDev: DEVELOPMENT,
   errorFormatter({ shape, error }) {
+    const { stack: _stack, ...data } = shape.data;
+    const safe = DEVELOPMENT
+      ? shape
+      : {
+          ...shape,
+          message: error.code === 'INTERNAL_SERVER_ERROR' ? 'Internal error' : shape.message,
+          data,
+        };
     if (error.cause instanceof ZodError) {
-      return { ...shape, data: { ...shape.data, fields: invalidFields(error.cause) } };
+      return { ...safe, data: { ...safe.data, fields: invalidFields(error.cause) } };
     }
-    return shape;
+    return safe;
   },
 });
 
@@ -27,7 +44,12 @@ export const createCallerFactory = t.createCallerFactory;
  */
 export const publicProcedure = t.procedure.use(async ({ ctx, path, type, next }) => {
   const startedAt = performance.now();
-  const result = await next();
+  const result = await traceProcedure(
+    path,
+    type,
+    () => next(),
+    (outcome) => outcome.ok,
+  );
   if (result.ok) {
     observeCall(ctx, { path, type, durationMs: performance.now() - startedAt }, {});
     return result;

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 import type { Database } from '@openhouse/db';
 
@@ -20,7 +20,11 @@ const as = async (user: typeof homeowner) => callerFor(database, await tokenFor(
 
 let threadId: string;
 
-beforeAll(async () => {
+/**
+ * Each test starts from the seed (no threads) plus the same two threads, in a database of its own,
+ * so that what one test sends or marks read is never counted by another.
+ */
+beforeEach(async () => {
   testDb = await createTestDatabase();
   database = testDb.connect();
   const sent = await (
@@ -29,7 +33,7 @@ beforeAll(async () => {
   threadId = sent.threadId;
   await (await as(canalWharfHomeowner)).chat.send({ subject: 'Fence', body: 'A fence panel is loose.' });
 });
-afterAll(() => testDb.drop());
+afterEach(() => testDb.drop());
 
 describe('chat', () => {
   it('shows a homeowner only their own threads', async () => {
@@ -130,6 +134,7 @@ describe('chat', () => {
 
   it('pages through a long thread newest first without repeats', async () => {
     const owner = await as(homeowner);
+    await (await as(staffMember)).chat.send({ threadId, body: 'A plumber will call on Monday.' });
     for (let i = 0; i < 7; i++) await owner.chat.send({ threadId, body: `Follow-up ${i}` });
     const seen: string[] = [];
     let cursor: string | null = null;
@@ -142,6 +147,7 @@ describe('chat', () => {
       seen.push(...page.items.map((m) => m.id));
       cursor = page.nextCursor;
     } while (cursor);
+    // The first message, the staff reply and the seven follow-ups.
     expect(seen).toHaveLength(9);
     expect(new Set(seen).size).toBe(9);
   });

@@ -172,3 +172,44 @@ describe('Idempotency-Key', () => {
     expect(await outcomeOf((await as(homeowner, 'k'.repeat(300))).chat.threads())).toBe('OK');
   });
 });
+
+describe('Idempotency-Key on the phased assistant.ask', () => {
+  const questionsBy = async (user: typeof homeowner) =>
+    Number(
+      (
+        await testDb.adminQuery<{ n: string }>(
+          `select count(*) as n from assistant_questions where user_id = $1`,
+          [user.id],
+        )
+      )[0]!.n,
+    );
+
+  it('answers a repeat with the first answer and records the question once', async () => {
+    const before = await questionsBy(homeowner);
+    const first = await (
+      await as(homeowner, 'ask-1')
+    ).assistant.ask({ question: 'When are the bins collected?' });
+    const second = await (
+      await as(homeowner, 'ask-1')
+    ).assistant.ask({ question: 'When are the bins collected?' });
+    expect(second).toEqual(JSON.parse(JSON.stringify(first)));
+    expect(await questionsBy(homeowner)).toBe(before + 1);
+    expect(await storedKeys(homeowner, 'ask-1')).toBe(1);
+  });
+
+  it('refuses the same key for another question with a 422, recording nothing', async () => {
+    await (await as(homeowner, 'ask-2')).assistant.ask({ question: 'Who do I call about the boiler?' });
+    const before = await questionsBy(homeowner);
+    expect(
+      await outcomeOf((await as(homeowner, 'ask-2')).assistant.ask({ question: 'Where is the stopcock?' })),
+    ).toBe('UNPROCESSABLE_CONTENT');
+    expect(await questionsBy(homeowner)).toBe(before);
+  });
+
+  it('records every question asked without a key', async () => {
+    const before = await questionsBy(homeowner);
+    await (await as(homeowner)).assistant.ask({ question: 'When are the bins collected?' });
+    await (await as(homeowner)).assistant.ask({ question: 'When are the bins collected?' });
+    expect(await questionsBy(homeowner)).toBe(before + 2);
+  });
+});

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 import type { Database } from '@openhouse/db';
 import { seedInviteCode } from '@openhouse/seed';
@@ -18,11 +18,21 @@ let database: Database;
 const as = async (user: typeof homeowner) => callerFor(database, await tokenFor(user));
 const codeOf = (user: typeof homeowner) => seedInviteCode(user.houseId!);
 
-beforeAll(async () => {
+// A database of its own per test: every test starts from the seed, where nobody is onboarded.
+beforeEach(async () => {
   testDb = await createTestDatabase();
   database = testDb.connect();
 });
-afterAll(() => testDb.drop());
+afterEach(() => testDb.drop());
+
+/** Walks `user` through every step, as the wizard does. */
+async function onboardFully(user: typeof homeowner) {
+  const caller = await as(user);
+  await caller.onboarding.completeStep({ step: 'claim', inviteCode: codeOf(user) });
+  await caller.onboarding.completeStep({ step: 'profile', displayName: 'Done', contactChannel: 'email' });
+  const { keyDocuments } = await caller.onboarding.status();
+  await caller.onboarding.completeStep({ step: 'documents', documentIds: keyDocuments.map((d) => d.id) });
+}
 
 describe('onboarding', () => {
   it('starts a seeded homeowner at the claim step', async () => {
@@ -150,13 +160,16 @@ describe('invites', () => {
 
 describe('analytics.summary', () => {
   it('reports the onboarding funnel, active homeowners and notice reach for the tenant', async () => {
+    await onboardFully(homeowner);
+    const third = seedUser('plot03.meadow-view@northfield.test');
+    await (await as(third)).onboarding.completeStep({ step: 'claim', inviteCode: codeOf(third) });
     const notice = (await (await as(homeowner)).noticeboard.list({ limit: 1 })).items[0]!;
     await (
       await as(homeowner)
     ).analytics.track({ name: 'notice.opened', properties: { noticeId: notice.id } });
     await (await as(otherTenantHomeowner)).analytics.track({ name: 'notice.opened' });
     const summary = await (await as(staffMember)).analytics.summary({ days: 1 });
-    // Plot 1 finished every step; plot 3 claimed its home (earlier tests in this file).
+    // Plot 1 finished every step; plot 3 only claimed its home.
     expect(summary.funnel).toEqual({ homeowners: 40, claimed: 2, profiled: 1, acknowledged: 1 });
     expect(summary.activeHomeowners).toBe(1);
     const meadowView = summary.noticeReach.find((row) => row.developmentId === homeowner.developmentId);

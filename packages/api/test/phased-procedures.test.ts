@@ -1,5 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
-
 import { afterAll, beforeAll, expect, it } from 'vitest';
 
 import { appRouter, createContext } from '@openhouse/api';
@@ -22,12 +20,21 @@ beforeAll(async () => {
 });
 afterAll(() => testDb.drop());
 
-const EXTERNAL_WAIT_MS = 1_000;
+/**
+ * The external wait (the model, the upload...) lasts until the test ends it, so the test knows
+ * that every slow call is inside it, not merely that some time has passed.
+ */
+let inExternalWait = 0;
+let endExternalWait!: () => void;
+let externalWaitOver: Promise<void>;
+
 const testRouter = router({
   app: appRouter,
   slowExternal: homeownerPhasedProcedure.mutation(async ({ ctx }) => {
     const notices = await ctx.database.withRls(ctx.claims, (db) => db.select().from(schema.notices).limit(3));
-    await sleep(EXTERNAL_WAIT_MS); // the model, the upload...
+    inExternalWait++;
+    await externalWaitOver;
+    inExternalWait--;
     await ctx.database.withRls(ctx.claims, (db) =>
       db
         .insert(schema.analyticsEvents)
@@ -49,20 +56,23 @@ it('serves other requests on a one-connection pool while phased procedures wait'
       }),
     );
 
-  let slowFinished = false;
-  const slow = Promise.all([0, 1, 2, 3, 4].map(async (i) => (await caller(i)).slowExternal())).finally(() => {
-    slowFinished = true;
-  });
-  await sleep(50);
-  // Had the slow procedures kept the only connection through their wait, these would time out
-  // after DB_CONNECTION_TIMEOUT_MS (500 ms) with SERVICE_UNAVAILABLE.
-  const fast = await Promise.all(
-    Array.from({ length: 20 }, async (_, i) => {
-      const page = await (await caller(i)).app.noticeboard.list({ limit: 5 });
-      return { served: page.items.length > 0, duringSlowWait: !slowFinished };
-    }),
-  );
-  expect(fast).toEqual(Array.from({ length: 20 }, () => ({ served: true, duringSlowWait: true })));
+  externalWaitOver = new Promise<void>((resolve) => (endExternalWait = resolve));
+  const slow = Promise.all([0, 1, 2, 3, 4].map(async (i) => (await caller(i)).slowExternal()));
+  slow.catch(() => undefined); // awaited below; a failure here is reported there
+  try {
+    // All five are in their external wait. Had each kept the only connection through its wait, the
+    // second could never have got one (it would fail after DB_CONNECTION_TIMEOUT_MS, and this poll).
+    await expect.poll(() => inExternalWait, { timeout: 10_000 }).toBe(5);
+    const fast = await Promise.all(
+      Array.from({ length: 20 }, async (_, i) => {
+        const page = await (await caller(i)).app.noticeboard.list({ limit: 5 });
+        return { served: page.items.length > 0, duringSlowWait: inExternalWait === 5 };
+      }),
+    );
+    expect(fast).toEqual(Array.from({ length: 20 }, () => ({ served: true, duringSlowWait: true })));
+  } finally {
+    endExternalWait();
+  }
   expect(await slow).toEqual([3, 3, 3, 3, 3]);
   expect(await testDb.adminQuery(`select 1 from analytics_events where name = 'external.done'`)).toHaveLength(
     5,

@@ -39,6 +39,7 @@ const LARGE_TABLES = new Set([
   'analytics_people',
   'house_invites',
   'assistant_questions',
+  'notice_reads',
 ]);
 
 const homeowner = seedUser('plot01.meadow-view@northfield.test');
@@ -74,6 +75,30 @@ const explained: ExplainedStatement[] = [];
 beforeAll(async () => {
   testDb = await createTestDatabase();
   await seedAtScale(testDb.adminUrl, 'medium');
+  // Unread markers: the probed homeowner has opened every other notice they can see, and other
+  // homeowners of the development the newest thousand, so the per-notice lookup meets real rows.
+  await testDb.adminQuery(
+    `insert into notice_reads (tenant_id, user_id, notice_id)
+     select n.tenant_id, $3::uuid, n.id from notices n
+     where n.tenant_id = $1 and n.development_id = $2 and (n.house_id is null or n.house_id = $4)
+       and hashtext(n.id::text) % 2 = 0`,
+    [homeowner.tenantId, homeowner.developmentId, homeowner.id, homeowner.houseId],
+  );
+  await testDb.adminQuery(
+    `insert into notice_reads (tenant_id, user_id, notice_id)
+     select n.tenant_id, p.id, n.id
+     from (select * from profiles where tenant_id = $1 and development_id = $2 and app_role = 'homeowner'
+           and id <> $3 limit 20) p
+     cross join lateral (select * from notices where tenant_id = $1 and development_id = $2 and house_id is null
+           order by created_at desc limit 1000) n`,
+    [homeowner.tenantId, homeowner.developmentId, homeowner.id],
+  );
+  // Staff withdraw a few documents (about 2 %) of the tenant.
+  await testDb.adminQuery(
+    `update documents set withdrawn_at = now() where tenant_id = $1 and hashtext(id::text) % 50 = 0`,
+    [homeowner.tenantId],
+  );
+  await testDb.adminQuery(`analyze notice_reads, documents, document_passages`);
   // Every new session of this database explains each statement it runs and sends the plan back
   // to the client as a NOTICE (so the test reads plans without access to the server's log).
   for (const setting of [
@@ -324,6 +349,15 @@ describe('homeowner-only reads', () => {
     });
   });
 
+  it('noticeboard.markRead marks a page by key', async () => {
+    const caller = await as(homeowner);
+    const page = await caller.noticeboard.list({ limit: PAGE });
+    await expectScoped(homeowner, async () => {
+      const { read } = await caller.noticeboard.markRead({ ids: page.items.map((n) => n.id) });
+      expect(read).toHaveLength(PAGE);
+    });
+  });
+
   it('assistant.history and onboarding.status', async () => {
     const caller = await as(homeowner);
     await expectScoped(homeowner, () => caller.assistant.history());
@@ -343,6 +377,18 @@ describe.each([callers[1], callers[2]])('staff-only reads as %s', (_label, user)
     await expectScoped(user, async () => {
       expect((await caller.invites.list({ houseId: homeowner.houseId! })).length).toBeGreaterThan(0);
     });
+  });
+
+  it('documents.list of the withdrawn documents reads a page of them, not the scope', async () => {
+    const caller = await as(user);
+    await expectScoped(
+      user,
+      async () => {
+        const page = await caller.documents.list({ limit: PAGE, status: 'withdrawn' });
+        expect(page.items.length).toBeGreaterThan(0);
+      },
+      { table: 'documents', maxRows: PAGE_ROWS },
+    );
   });
 
   it('assistant.unanswered, for the tenant and for one development', async () => {

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 import type { Database } from '@openhouse/db';
 import { seedData } from '@openhouse/seed';
@@ -18,11 +18,12 @@ let testDb: TestDatabase;
 let database: Database;
 const as = async (user: typeof homeowner) => callerFor(database, await tokenFor(user));
 
-beforeAll(async () => {
+// A database of its own per test: what one test writes (notices, events) no other test counts.
+beforeEach(async () => {
   testDb = await createTestDatabase();
   database = testDb.connect();
 });
-afterAll(() => testDb.drop());
+afterEach(() => testDb.drop());
 
 describe('noticeboard', () => {
   it('pages through a homeowner’s notices newest first without repeats', async () => {

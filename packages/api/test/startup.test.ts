@@ -47,6 +47,11 @@ describe('start-up', () => {
     ['DB_POOL_MIN > DB_POOL_MAX', { DB_POOL_MIN: '20', DB_POOL_MAX: '5' }, 'DB_POOL_MIN'],
     ['DB_POOL_MAX=0', { DB_POOL_MAX: '0' }, 'DB_POOL_MAX'],
     ['DB_SSL=sometimes', { DB_SSL: 'sometimes' }, 'DB_SSL'],
+    [
+      'a DB_SSL_CA file that does not exist',
+      { DB_SSL: 'verify-full', DB_SSL_CA: '/nonexistent/db-ca.pem' },
+      'DB_SSL_CA',
+    ],
     ['a short secret', { AUTH_JWT_SECRET: 'too-short' }, 'AUTH_JWT_SECRET'],
     ['no DATABASE_URL', { DATABASE_URL: '' }, 'DATABASE_URL'],
     ['a DATABASE_URL that is not postgres', { DATABASE_URL: 'mysql://localhost/x' }, 'DATABASE_URL'],

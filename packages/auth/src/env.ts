@@ -31,6 +31,12 @@ export const authEnvSchema = z
           .max(LONGEST_JWT_MAX_AGE_S, `AUTH_JWT_MAX_AGE_S must be at most ${LONGEST_JWT_MAX_AGE_S} (a week)`),
       )
       .default(DEFAULT_JWT_MAX_AGE_S),
+    // `1` turns on the portals' dev sign-in, which only a development server (`next dev`) serves.
+    DEV_SIGN_IN: z.enum(['0', '1'], { error: 'must be 0 or 1' }).optional(),
+    METRICS_TOKEN: z
+      .string()
+      .refine((token) => Buffer.byteLength(token, 'utf8') >= 32, 'must be at least 32 bytes')
+      .optional(),
   })
   .superRefine((env, ctx) => {
     if (!env.AUTH_JWT_SECRET && !env.AUTH_JWKS_URL) {
@@ -54,6 +60,14 @@ export const authEnvSchema = z
         code: 'custom',
         path: ['AUTH_JWT_ISSUER'],
         message: 'is required when NODE_ENV=production (Supabase: https://<project>.supabase.co/auth/v1)',
+      });
+    }
+    // Said at start-up rather than ignored: whoever set it expected something that will not happen.
+    if (env.NODE_ENV === 'production' && env.DEV_SIGN_IN === '1') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['DEV_SIGN_IN'],
+        message: 'must not be 1 when NODE_ENV=production (a production build never serves the dev sign-in)',
       });
     }
   });

@@ -1,8 +1,9 @@
-import * as Sentry from '@sentry/nextjs';
-
 import { processSingleton } from '@openhouse/env';
 
 import type { SentryEnv } from './env';
+import { scrubEvent } from './scrub';
+import { Sentry } from './sdk';
+import { PRESAMPLED, tracingState } from './trace';
 
 /**
  * Sentry for the platform: initialise it, and send a database failure given plain data. What the
@@ -12,67 +13,30 @@ import type { SentryEnv } from './env';
  */
 
 export function initErrorTracking(env: SentryEnv): boolean {
-  if (!env.SENTRY_DSN) return false;
+  if (!env.SENTRY_DSN) {
+    tracingState().on = false;
+    return false;
+  }
+  const tracing = env.SENTRY_TRACES_SAMPLE_RATE !== undefined;
   Sentry.init({
     dsn: env.SENTRY_DSN,
     environment: env.SENTRY_ENVIRONMENT,
-    // Errors only: traces are not sampled here.
-    tracesSampleRate: 0,
+    // Unset without SENTRY_TRACES_SAMPLE_RATE (not 0, which would still create unsampled spans).
+    ...(tracing
+      ? {
+          // tRPC calls are sampled in trace.ts, before they start a span; the rest at the same rate.
+          tracesSampler: ({ attributes, inheritOrSampleWith }) =>
+            attributes?.[PRESAMPLED] ? 1 : inheritOrSampleWith(env.SENTRY_TRACES_SAMPLE_RATE!),
+        }
+      : {}),
+    // One transaction per call, scrubbed whole by beforeSendTransaction (streamed spans would skip it).
+    traceLifecycle: 'static',
     // Never SQL parameters or personal data: see scrubEvent.
     beforeSend: (event) => scrubEvent(event),
+    beforeSendTransaction: (event) => scrubEvent(event),
   });
+  Object.assign(tracingState(), { on: tracing, rate: env.SENTRY_TRACES_SAMPLE_RATE ?? 0 });
   return true;
-}
-
-/**
- * Drizzle wraps a failed query as "Failed query: <sql>\nparams: <values>", and the cause chain
- * (Sentry's linked errors) repeats it: a homeowner's phone number would reach Sentry. Every
- * message, exception value and breadcrumb is cut at "Failed query" and Postgres' "Key (…)=(…)"
- * details are masked; the request's query string and body (a tRPC call's `input`) are dropped.
- * The kind, SQLSTATE, route and pool counters travel as tags and context, untouched.
- */
-export function scrubText(text: string): string {
-  return (
-    text
-      .replace(/Failed query:[\s\S]*/g, 'Failed query: [SQL and parameters removed]')
-      .replace(/params:[\s\S]*/g, 'params: [removed]')
-      .replace(/\(([^()]*)\)=\(([^()]*)\)/g, '($1)=([removed])')
-      // Postgres quotes the offending input after a colon: 'invalid input syntax for type integer: "…"'.
-      .replace(/: "[^"]*"/g, ': "[removed]"')
-  );
-}
-
-export function scrubEvent<E extends Sentry.ErrorEvent>(event: E): E {
-  if (event.message) event.message = scrubText(event.message);
-  for (const exception of event.exception?.values ?? []) {
-    if (exception.value) exception.value = scrubText(exception.value);
-    // Source lines around each frame (ContextLines) may hold SQL; the file and line are enough.
-    for (const frame of exception.stacktrace?.frames ?? []) {
-      delete frame.pre_context;
-      delete frame.context_line;
-      delete frame.post_context;
-      delete frame.vars;
-    }
-  }
-  for (const crumb of event.breadcrumbs ?? []) {
-    if (crumb.message) crumb.message = scrubText(crumb.message);
-    if (crumb.data) delete crumb.data;
-  }
-  if (event.request) {
-    delete event.request.query_string;
-    delete event.request.data;
-    delete event.request.cookies;
-    if (event.request.url) event.request.url = event.request.url.split('?')[0];
-    if (event.request.headers) {
-      for (const name of Object.keys(event.request.headers)) {
-        if (/^(authorization|cookie)$/i.test(name)) delete event.request.headers[name];
-      }
-    }
-  }
-  for (const [key, value] of Object.entries(event.extra ?? {})) {
-    if (typeof value === 'string') event.extra![key] = scrubText(value);
-  }
-  return event;
 }
 
 export interface DbFailureReport {

@@ -1,19 +1,27 @@
 import { sessionCookie } from '@openhouse/api/session';
-import { loadAuthEnv, type AppRole } from '@openhouse/auth';
+import { isSameOriginRequest, loadAuthEnv, type AppRole } from '@openhouse/auth';
 import { mintDevToken } from '@openhouse/auth/dev-token';
 
 /**
  * Dev sign-in as a seeded user: the accounts a portal's sign-in page offers, and the route that
- * sets the chosen one's token as the session cookie. Neither exists in production: there the
- * fixtures are never even loaded (the import below is skipped), the page is a 404 and so is the
- * route.
+ * sets the chosen one's token as the session cookie. Both exist only on a development server
+ * (`NODE_ENV=development`, i.e. `next dev`) that was asked for them with `DEV_SIGN_IN=1` (`pnpm dev`
+ * sets it): anywhere else — a production build, a staging server with another NODE_ENV, a dev
+ * server without the flag — the page redirects to the signed-out page and the route is a 404.
+ * A production build never even loads the fixtures (the import below is skipped), and its
+ * start-up refuses `DEV_SIGN_IN=1` (`@openhouse/auth` env).
  */
 
 const fixtures = process.env.NODE_ENV === 'production' ? undefined : await import('./data');
 
-/** The seeded accounts a dev sign-in page offers for one portal, or `null` in production. */
+/** Read per call, not at load: the flag is a run-time setting, never baked into a build. */
+export function devSignInEnabled(): boolean {
+  return process.env.NODE_ENV === 'development' && process.env.DEV_SIGN_IN === '1';
+}
+
+/** The seeded accounts a dev sign-in page offers for one portal, or `null` when there is none. */
 export function devSignInAccounts(appRole: AppRole) {
-  if (!fixtures) return null;
+  if (!fixtures || !devSignInEnabled()) return null;
   const { seedData } = fixtures;
   const developments = new Map(seedData.developments.map((d) => [d.id, d.name]));
   const tenants = new Map(seedData.tenants.map((t) => [t.tenantId, t.name]));
@@ -30,7 +38,11 @@ const SESSION_SECONDS = 8 * 3600;
 
 /** `POST /api/dev/sign-in` with the form's `email`: a 303 home with the session cookie set. */
 export async function handleDevSignIn(req: Request, appRole: AppRole): Promise<Response> {
-  if (!fixtures) return new Response('Not found', { status: 404 });
+  if (!fixtures || !devSignInEnabled()) return new Response('Not found', { status: 404 });
+  // Another site must not sign a visitor in as someone else (login CSRF).
+  if (!isSameOriginRequest(req.headers)) {
+    return Response.json({ error: 'Cross-site sign-in refused' }, { status: 403 });
+  }
   const email = String((await req.formData()).get('email') ?? '');
   const user = fixtures.findSeedUser(email);
   if (!user || user.appRole !== appRole) {
@@ -48,6 +60,6 @@ export async function handleDevSignIn(req: Request, appRole: AppRole): Promise<R
   });
   return new Response(null, {
     status: 303,
-    headers: { location: '/', 'set-cookie': sessionCookie(token, SESSION_SECONDS) },
+    headers: { location: '/', 'set-cookie': sessionCookie(token, SESSION_SECONDS, req) },
   });
 }

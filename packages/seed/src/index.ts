@@ -12,4 +12,4 @@ export type {
 export { seedInviteCode } from './invite-code';
 export { seed } from './load';
 export { SEED_SCALES, seedAtScale } from './scale';
-export type { SeedScale } from './scale';
+export type { SeedProgress, SeedScale } from './scale';

@@ -649,11 +649,21 @@ const steps = (
   },
 ];
 
+/**
+ * Told how many steps a medium/large load has and when each is done: a progress bar with the time
+ * left (`@openhouse/harness/progress` fits), since a large load takes minutes.
+ */
+export interface SeedProgress {
+  start(total: number, label?: string): void;
+  tick(label?: string): void;
+}
+
 /** Loads the deterministic seed (`seed()` from ./load), then for medium/large the bulk rows. Returns per-table row counts added. */
 export async function seedAtScale(
   adminUrl: string,
   scale: SeedScale,
   log: (line: string) => void = () => {},
+  progress?: SeedProgress,
 ): Promise<Record<string, number>> {
   const started = performance.now();
   const seconds = (since: number) => ((performance.now() - since) / 1000).toFixed(1);
@@ -707,15 +717,19 @@ export async function seedAtScale(
       await client.query(HOUSE_TABLE);
       await client.query(DOCUMENT_TABLE);
       const dropped = await dropSecondaryIndexes(client);
-      for (const step of bulk) {
+      // The bulk steps, the index rebuild, the rollups and the vacuum.
+      progress?.start(bulk.length + 3, bulk[0]?.table);
+      for (const [index, step] of bulk.entries()) {
         const stepStarted = performance.now();
         const result = await client.query(step.sql, step.params);
         counts[step.table] = result.rowCount ?? 0;
         log(`${step.table}: ${(result.rowCount ?? 0).toLocaleString('en')} rows (${seconds(stepStarted)}s)`);
+        progress?.tick(bulk[index + 1]?.table ?? 'indexes');
       }
       const indexStarted = performance.now();
       for (const definition of dropped) await client.query(definition);
       log(`${dropped.length} indexes rebuilt (${seconds(indexStarted)}s)`);
+      progress?.tick('rollups');
       // Statistics for the rollup rebuild's plans (ANALYZE, unlike VACUUM, works in a transaction).
       await client.query(`analyze ${Object.keys(counts).join(', ')}`);
       if (replica) await client.query(`set local session_replication_role = origin`);
@@ -729,6 +743,7 @@ export async function seedAtScale(
       }
       await client.query(`insert into private.seed_scale (scale) values ($1)`, [scale]);
       await client.query('commit');
+      progress?.tick('vacuum (analyze)');
     } catch (error) {
       await client.query('rollback').catch(() => {});
       throw error;
@@ -737,6 +752,7 @@ export async function seedAtScale(
     const vacuumStarted = performance.now();
     await client.query(`vacuum (analyze) ${Object.keys(counts).join(', ')}`);
     log(`vacuum (analyze) (${seconds(vacuumStarted)}s)`);
+    progress?.tick('done');
     const total = sum(Object.values(counts));
     log(`${scale} data set loaded: ${total.toLocaleString('en')} rows in ${seconds(started)}s`);
     return counts;

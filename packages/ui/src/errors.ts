@@ -58,7 +58,8 @@ const BY_STATUS: Record<number, string> = {
   404: 'We could not find that. It may have been removed, or the link may be wrong.',
   409: 'That was already done.',
   413: 'That is too large to send.',
-  429: 'Too many requests at once. Please wait a moment and try again.',
+  429: 'Too many attempts. Please wait a little and try again.',
+  502: 'We could not confirm that was saved. Please check before trying again.',
   503: 'The service is busy right now. Please try again in a moment.',
   504: 'That took too long to answer. Please try again.',
 };
@@ -69,7 +70,8 @@ export function humanError(error: unknown, copy: ErrorCopy = {}): HumanError {
   const status = data?.httpStatus;
   const fields: Record<string, string> = {};
   let summary: string | null = null;
-  const retryable = status === undefined || status === 503 || status === 504 || status >= 500;
+  // A 502 is a change that may already be saved: the person checks rather than repeats it.
+  const retryable = status === undefined || (status >= 500 && status !== 502);
 
   if (status === undefined) {
     return {

@@ -19,7 +19,6 @@ export { Field, FormProblem, useFocusOnError, useHumanError } from './forms';
 export { categoryLabel, CONTACT_CHANNELS, eventLabel, KNOWN_CATEGORIES } from './labels';
 export { FilterField, ListToolbar, Pager, useDevelopmentFilter, usePageParams } from './lists';
 export type { FilterSelect } from './lists';
-export { useNoticeReadMarks } from './read-marks';
 export { SessionProvider, useSession } from './session-context';
 export type { ClientSession } from './session-context';
 export { PageView, useTrack } from './track';

@@ -11,6 +11,7 @@ import { observable, type Unsubscribable } from '@trpc/server/observable';
 import type { AnyTRPCRouter } from '@trpc/server';
 
 import type { AppRouter } from '@openhouse/api';
+import { MAX_BATCH_SIZE, MAX_URL_CHARS } from '@openhouse/api/limits';
 
 /** The header every mutation carries (issue 10): one key per mutation, the same on each retry. */
 export const IDEMPOTENCY_HEADER = 'Idempotency-Key';
@@ -109,7 +110,14 @@ export function createPortalClient(options: PortalClientOptions = {}) {
       splitLink({
         condition: (op) => op.type === 'mutation',
         true: httpLink({ url, fetch, headers: ({ op }) => ({ ...headers, ...idempotencyHeaders({ op }) }) }),
-        false: httpBatchLink({ url, fetch, headers }),
+        // Split as the server bounds a request (`@openhouse/api/limits`): never a refused batch.
+        false: httpBatchLink({
+          url,
+          fetch,
+          headers,
+          maxItems: MAX_BATCH_SIZE,
+          maxURLLength: MAX_URL_CHARS / 2,
+        }),
       }),
     ],
   });

@@ -1,14 +1,12 @@
 'use client';
 
 import Link from 'next/link';
-import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import type { ReactNode } from 'react';
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState, type ReactNode } from 'react';
 
 import { Card, DateText, Empty, ErrorState, Loading } from './components';
 import { categoryLabel, KNOWN_CATEGORIES } from './labels';
 import { ListToolbar, Pager, useDevelopmentFilter, usePageParams, type FilterSelect } from './lists';
-import { useNoticeReadMarks } from './read-marks';
-import { useSession } from './session-context';
 import { useTrack } from './track';
 import { useTRPC, type RouterOutputs } from './trpc';
 import { useUrlState } from './url-state';
@@ -96,6 +94,34 @@ function NoticeItem({
 }
 
 /**
+ * A homeowner's unread markers, kept by the server (`unread` on each listed notice,
+ * `noticeboard.markRead`), so they follow the homeowner to any device. A notice opened here stops
+ * being new at once; the list is refetched once the server has recorded it, and a failed attempt
+ * shows the marker again.
+ */
+function useReadMarks(viewer: Viewer) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const [opened, setOpened] = useState<ReadonlySet<string>>(() => new Set());
+  const forget = (ids: string[]) =>
+    setOpened((current) => new Set([...current].filter((id) => !ids.includes(id))));
+  const mark = useMutation(
+    trpc.noticeboard.markRead.mutationOptions({
+      onSuccess: () => queryClient.invalidateQueries({ queryKey: trpc.noticeboard.list.pathKey() }),
+      onError: (_error, input) => forget(input.ids),
+    }),
+  );
+  const isUnread = (notice: Notice) => viewer === 'homeowner' && notice.unread && !opened.has(notice.id);
+  const markRead = (notices: Notice[]) => {
+    const ids = notices.filter(isUnread).map((notice) => notice.id);
+    if (ids.length === 0) return;
+    setOpened((current) => new Set([...current, ...ids]));
+    mark.mutate({ ids });
+  };
+  return { isUnread, markRead };
+}
+
+/**
  * The noticeboard. `latest`: a home page's newest few, no filters. Otherwise the whole board:
  * search, audience (and development for staff), pages, all in the URL; homeowners see which
  * notices they have not opened yet.
@@ -104,8 +130,7 @@ export function NoticeboardView({ viewer, latest }: { viewer: Viewer; latest?: n
   const trpc = useTRPC();
   const track = useTrack();
   const url = useUrlState();
-  const session = useSession();
-  const marks = useNoticeReadMarks(viewer === 'homeowner' ? session?.userId : undefined);
+  const marks = useReadMarks(viewer);
   const developmentFilter = useDevelopmentFilter();
   const { cursor } = usePageParams();
   const input = latest
@@ -128,7 +153,7 @@ export function NoticeboardView({ viewer, latest }: { viewer: Viewer; latest?: n
   else if (notices.isError) body = <ErrorState error={notices.error} retry={() => void notices.refetch()} />;
   else {
     const { items } = notices.data;
-    const unread = viewer === 'homeowner' ? items.filter((notice) => marks.isUnread(notice)) : [];
+    const unread = items.filter(marks.isUnread);
     const filtered = Boolean(url.get('q') || url.get('audience') || url.get('development'));
     body =
       items.length === 0 ? (
@@ -137,7 +162,7 @@ export function NoticeboardView({ viewer, latest }: { viewer: Viewer; latest?: n
         </Empty>
       ) : (
         <>
-          {viewer === 'homeowner' && marks.ready ? (
+          {viewer === 'homeowner' ? (
             <div className="oh-list-status">
               <p className="oh-meta" role="status">
                 {unread.length === 0
@@ -145,12 +170,8 @@ export function NoticeboardView({ viewer, latest }: { viewer: Viewer; latest?: n
                   : `${unread.length} new ${unread.length === 1 ? 'notice' : 'notices'} here.`}
               </p>
               {unread.length > 0 ? (
-                <button
-                  type="button"
-                  className="oh-secondary"
-                  onClick={() => marks.markAllRead(items[0]!.createdAt)}
-                >
-                  Mark all as read
+                <button type="button" className="oh-secondary" onClick={() => marks.markRead(unread)}>
+                  Mark these as read
                 </button>
               ) : null}
             </div>
@@ -161,9 +182,9 @@ export function NoticeboardView({ viewer, latest }: { viewer: Viewer; latest?: n
                 key={notice.id}
                 notice={notice}
                 viewer={viewer}
-                unread={viewer === 'homeowner' && marks.isUnread(notice)}
+                unread={marks.isUnread(notice)}
                 onOpen={() => {
-                  marks.markRead(notice.id);
+                  marks.markRead([notice]);
                   track('notice.opened', { noticeId: notice.id });
                 }}
               />
@@ -198,7 +219,47 @@ const categorySelect: FilterSelect = {
   ],
 };
 
-/** Documents: search by title, category, audience (and development for staff), paged in the URL. */
+/** Staff only: homeowners never see a withdrawn document. */
+const statusSelect: FilterSelect = {
+  name: 'status',
+  label: 'Status',
+  options: [
+    { value: '', label: 'Published and withdrawn' },
+    { value: 'published', label: 'Published' },
+    { value: 'withdrawn', label: 'Withdrawn' },
+  ],
+};
+const statusOf = (value: string): 'all' | 'published' | 'withdrawn' =>
+  value === 'published' || value === 'withdrawn' ? value : 'all';
+
+/** Withdrawn (for staff: homeowners never see one), and when it was last edited. */
+function DocumentState({
+  document,
+}: {
+  document: { updatedAt: Date | string | null; withdrawnAt: Date | string | null };
+}) {
+  return (
+    <>
+      {document.withdrawnAt ? (
+        <>
+          {' '}
+          · <span className="oh-badge oh-badge-withdrawn">Withdrawn</span>
+        </>
+      ) : null}
+      {document.updatedAt ? (
+        <>
+          {' '}
+          · Edited <DateText value={document.updatedAt} />
+        </>
+      ) : null}
+    </>
+  );
+}
+
+/**
+ * Documents: search by title, category, audience (and development and status for staff), paged
+ * in the URL.
+ */
 export function DocumentsView({ viewer }: { viewer: Viewer }) {
   const trpc = useTRPC();
   const url = useUrlState();
@@ -214,6 +275,7 @@ export function DocumentsView({ viewer }: { viewer: Viewer }) {
         audience: audienceOf(url.get('audience')),
         category: /^[a-z][a-z0-9-]*$/.test(category) ? category : undefined,
         developmentId: viewer === 'staff' ? url.get('development') || undefined : undefined,
+        status: viewer === 'staff' ? statusOf(url.get('status')) : 'all',
       },
       { placeholderData: keepPreviousData },
     ),
@@ -222,6 +284,7 @@ export function DocumentsView({ viewer }: { viewer: Viewer }) {
     categorySelect,
     audienceSelect(viewer),
     ...(viewer === 'staff' && developmentFilter ? [developmentFilter] : []),
+    ...(viewer === 'staff' ? [statusSelect] : []),
   ];
   let body: ReactNode;
   if (documents.isPending) body = <Loading what="documents" />;
@@ -230,7 +293,11 @@ export function DocumentsView({ viewer }: { viewer: Viewer }) {
   else if (documents.data.items.length === 0)
     body = (
       <Empty>
-        {url.get('q') || url.get('category') || url.get('audience') || url.get('development')
+        {url.get('q') ||
+        url.get('category') ||
+        url.get('audience') ||
+        url.get('development') ||
+        url.get('status')
           ? 'No documents match. Try other words or filters.'
           : 'No documents have been published yet.'}
       </Empty>
@@ -248,6 +315,7 @@ export function DocumentsView({ viewer }: { viewer: Viewer }) {
                     <span className="oh-badge">{categoryLabel(document.category)}</span>{' '}
                     <AudienceBadge item={document} viewer={viewer} /> · Published{' '}
                     <DateText value={document.createdAt} />
+                    <DocumentState document={document} />
                   </>
                 }
               />
@@ -293,7 +361,14 @@ export function DocumentView({ id, viewer }: { id: string; viewer: Viewer }) {
       <p className="oh-meta">
         <span className="oh-badge">{categoryLabel(data.category)}</span>{' '}
         <AudienceBadge item={data} viewer={viewer} /> · Published <DateText value={data.createdAt} />
+        <DocumentState document={data} />
       </p>
+      {data.withdrawnAt ? (
+        <p className="oh-notice-withdrawn" role="status">
+          Withdrawn on <DateText value={data.withdrawnAt} withTime />: homeowners can no longer see this
+          document, and the assistant no longer answers from it.
+        </p>
+      ) : null}
       {data.passages.map((passage) => (
         <section
           key={passage.id}

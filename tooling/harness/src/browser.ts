@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 
 import axe from 'axe-core';
@@ -7,7 +7,9 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { TOKEN_COOKIE } from '@openhouse/auth';
 
 /**
- * Debian's Chromium driven by playwright-core, headless, against production builds. Screenshots
+ * Chromium driven by playwright-core, headless, against production builds: Debian's package when
+ * installed, else the build shipped in the `@sparticuz/chromium` package, so that `pnpm test` needs
+ * nothing from apt. Screenshots
  * go to test-results/screenshots/ (git-ignored, kept as the run's artifacts) for a person to look at.
  */
 
@@ -21,20 +23,35 @@ export const VIEWPORTS = {
 } as const;
 export type Viewport = (typeof VIEWPORTS)[keyof typeof VIEWPORTS];
 
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--disable-quic',
-    ],
-  });
+/** Debian's Chromium; OPENHOUSE_CHROMIUM (or CHROMIUM_PATH) points elsewhere. */
+const SYSTEM_CHROMIUM = process.env.OPENHOUSE_CHROMIUM ?? process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+const FLAGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+];
+
+/** Which Chromium `launchChromium` starts: the system one if it exists, else the packaged one. */
+export async function chromiumExecutable(): Promise<{
+  path: string;
+  source: 'system' | 'package';
+  args: string[];
+}> {
+  if (existsSync(SYSTEM_CHROMIUM)) return { path: SYSTEM_CHROMIUM, source: 'system', args: FLAGS };
+  // Unpacks its brotli-compressed build into the temporary directory once (a few seconds), then reuses it.
+  const { default: packaged } = await import('@sparticuz/chromium');
+  // Its own `args` suit a serverless function (single process, web security off); a test wants ours.
+  return { path: await packaged.executablePath(), source: 'package', args: FLAGS };
+}
+
+export async function launchChromium(): Promise<Browser> {
+  const executable = await chromiumExecutable();
+  return chromium.launch({ executablePath: executable.path, headless: true, args: executable.args });
 }
 
 /**

@@ -14,6 +14,9 @@ import { freePort } from './net';
 const ROOT = path.resolve(import.meta.dirname, '../../..');
 const DIST_DIR = '.next-e2e';
 
+/** The portals' `METRICS_TOKEN` (at least 32 bytes): scrapers send it as `Authorization: Bearer`. */
+export const TEST_METRICS_TOKEN = 'openhouse-test-metrics-token-0123456789';
+
 export interface NextServer {
   url: string;
   output: () => string;
@@ -46,13 +49,15 @@ export async function startPortal(app: string, env: Record<string, string>): Pro
     NEXT_DIST_DIR: DIST_DIR,
     // The portal handles SIGTERM itself: drain, close the pool, exit.
     NEXT_MANUAL_SIG_HANDLE: 'true',
+    // A production server refuses to start with DEV_SIGN_IN=1; a developer's shell may have it.
+    DEV_SIGN_IN: '0',
   };
   if (!isBuildFresh(cwd)) await run(process.execPath, [next, 'build'], cwd, baseEnv);
 
   const port = await freePort();
   const child: ChildProcess = spawn(process.execPath, [next, 'start', '--port', String(port)], {
     cwd,
-    env: { ...baseEnv, ...env },
+    env: { ...baseEnv, METRICS_TOKEN: TEST_METRICS_TOKEN, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -18,7 +18,24 @@ export interface PgBouncer {
   stop(): Promise<void>;
 }
 
-export async function startPgBouncer(appUrl: string, serverPoolSize = 2): Promise<PgBouncer> {
+/**
+ * Why PgBouncer tests cannot run here, in one line, or undefined when they can. Debian's
+ * `pgbouncer` package provides it (.ci/run installs it).
+ */
+export function pgBouncerUnavailable(): string | undefined {
+  const probe = spawnSync('pgbouncer', ['--version'], { encoding: 'utf8' });
+  if (probe.error || probe.status !== 0) {
+    return 'pgbouncer is not installed (apt-get install pgbouncer; .ci/run installs it)';
+  }
+  return undefined;
+}
+
+export async function startPgBouncer(
+  appUrl: string,
+  serverPoolSize = 2,
+  /** More `[pgbouncer]` settings, e.g. `{ client_idle_timeout: 2 }`. */
+  settings: Record<string, string | number> = {},
+): Promise<PgBouncer> {
   const target = new URL(appUrl);
   const database = target.pathname.slice(1);
   const user = decodeURIComponent(target.username);
@@ -46,7 +63,9 @@ server_reset_query =
 idle_transaction_timeout = 20
 log_connections = 0
 log_disconnections = 0
-`,
+${Object.entries(settings)
+  .map(([name, value]) => `${name} = ${value}\n`)
+  .join('')}`,
   );
   writeFileSync(path.join(dir, 'userlist.txt'), `"${user}" ""\n`);
 
@@ -59,11 +78,13 @@ log_disconnections = 0
     },
   );
   let output = '';
+  // Without this a missing binary would be an unhandled 'error' event: the deadline loop reports it.
+  child.once('error', (error) => (output += `${error.message}\n`));
   child.stdout!.on('data', (chunk) => (output += chunk));
   child.stderr!.on('data', (chunk) => (output += chunk));
   const deadline = Date.now() + 10_000;
   while (!(await accepts(port))) {
-    if (child.exitCode !== null || Date.now() > deadline) {
+    if (child.exitCode !== null || child.pid === undefined || Date.now() > deadline) {
       child.kill();
       throw new Error(`PgBouncer did not start:\n${output}`);
     }

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { withAdminClient } from '@openhouse/db/admin';
 import { migrate } from '@openhouse/db/migrate';
 
-import { startEmbeddedPostgres, type EmbeddedServer } from './embedded';
+import { EmbeddedPostgresUnavailable, startEmbeddedPostgres, type EmbeddedServer } from './embedded';
 import { databaseUrl } from './urls';
 
 /**
@@ -51,15 +51,24 @@ export async function startPostgres(options: {
     dataDir = path.join(tempRoot, 'pg');
   }
   options.log?.(`starting an embedded Postgres in ${tempRoot ?? dataDir}`);
-  const embedded = await startEmbeddedPostgres({
-    dataDir,
-    port: options.port,
-    persistent: options.persistent ?? false,
-    postgresFlags: Object.entries(options.settings ?? {}).flatMap(([name, value]) => [
-      '-c',
-      `${name}=${value}`,
-    ]),
-  });
+  let embedded: EmbeddedServer;
+  try {
+    embedded = await startEmbeddedPostgres({
+      dataDir,
+      port: options.port,
+      persistent: options.persistent ?? false,
+      postgresFlags: Object.entries(options.settings ?? {}).flatMap(([name, value]) => [
+        '-c',
+        `${name}=${value}`,
+      ]),
+      log: options.log,
+    });
+  } catch (error) {
+    // Nothing a caller could do differently: one line saying what to do, not a stack trace.
+    if (!(error instanceof EmbeddedPostgresUnavailable)) throw error;
+    console.error(`[postgres] the embedded Postgres cannot run here: ${error.message}`);
+    process.exit(1);
+  }
   return {
     url: embedded.adminUrl,
     source: 'embedded',

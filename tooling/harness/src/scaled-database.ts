@@ -5,6 +5,7 @@ import { withAdminClient } from '@openhouse/db/admin';
 import { seedAtScale, type SeedScale } from '@openhouse/seed';
 
 import { provisionDatabase } from './postgres';
+import { createProgress } from './progress';
 import type { Teardown } from './teardown';
 
 /**
@@ -77,7 +78,13 @@ export async function createScaledDatabase(options: {
     appRole: options.appRole,
     appPassword: options.appPassword,
   });
-  const seeded = await seedAtScale(adminUrl, scale, (line) => log(`  seed ${scale}: ${line}`));
+  const progress = createProgress(`seed ${scale}`, { write: log });
+  const seeded = await seedAtScale(
+    adminUrl,
+    scale,
+    (line) => progress.log(`  seed ${scale}: ${line}`),
+    progress,
+  ).finally(() => progress.stop());
   await options.afterSeed?.(adminUrl);
 
   const sizes = await withAdminClient(adminUrl, async (client) => {

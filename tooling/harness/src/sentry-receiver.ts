@@ -16,9 +16,33 @@ export interface SentryEvent {
   exception?: { values: { type: string; value: string }[] };
 }
 
+/** A transaction as the SDK sends it: the root span in `contexts.trace`, the rest in `spans`. */
+export interface SentryTransaction {
+  event_id: string;
+  type: 'transaction';
+  transaction: string;
+  start_timestamp: number;
+  timestamp: number;
+  contexts: { trace: { op?: string; span_id: string; trace_id: string; status?: string } };
+  spans: SentrySpan[];
+}
+
+export interface SentrySpan {
+  op?: string;
+  description?: string;
+  span_id: string;
+  parent_span_id?: string;
+  start_timestamp: number;
+  timestamp: number;
+  status?: string;
+  data?: Record<string, unknown>;
+}
+
 export interface SentryReceiver {
   dsn: string;
   events: SentryEvent[];
+  /** Transactions (tracing), kept apart from error events. */
+  transactions: SentryTransaction[];
   /** Resolves when `count` events have arrived (or rejects after `timeoutMs`). */
   waitForEvents(count: number, timeoutMs?: number): Promise<SentryEvent[]>;
   clear(): void;
@@ -27,6 +51,7 @@ export interface SentryReceiver {
 
 export async function startSentryReceiver(): Promise<SentryReceiver> {
   const events: SentryEvent[] = [];
+  const transactions: SentryTransaction[] = [];
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -38,6 +63,9 @@ export async function startSentryReceiver(): Promise<SentryReceiver> {
       for (let i = 1; i + 1 < lines.length; i += 2) {
         const itemHeader = JSON.parse(lines[i]!) as { type: string };
         if (itemHeader.type === 'event') events.push(JSON.parse(lines[i + 1]!) as SentryEvent);
+        if (itemHeader.type === 'transaction') {
+          transactions.push(JSON.parse(lines[i + 1]!) as SentryTransaction);
+        }
       }
       res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
     });
@@ -48,6 +76,7 @@ export async function startSentryReceiver(): Promise<SentryReceiver> {
   return {
     dsn: `http://public@127.0.0.1:${port}/1`,
     events,
+    transactions,
     async waitForEvents(count, timeoutMs = 5_000) {
       const deadline = Date.now() + timeoutMs;
       while (events.length < count) {
@@ -58,7 +87,7 @@ export async function startSentryReceiver(): Promise<SentryReceiver> {
       }
       return events;
     },
-    clear: () => void events.splice(0),
+    clear: () => void (events.splice(0), transactions.splice(0)),
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }

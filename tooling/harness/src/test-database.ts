@@ -38,6 +38,9 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     for (let attempt = 0; ; attempt++) {
       try {
         await client.query(`create database ${name} template ${template}`);
+        // A clone does not keep the template's database privileges: PUBLIC has TEMP again, and
+        // the start-up guard refuses that, as migration 0007 does.
+        await client.query(`revoke temporary on database ${name} from public`);
         return;
       } catch (error) {
         if ((error as { code?: string }).code !== '55006' || attempt >= 20) throw error;

@@ -5,6 +5,7 @@ import { useEffect, useRef, useState, type FormEvent, type ReactNode } from 'rea
 
 import {
   categoryLabel,
+  errorText,
   Field,
   FormProblem,
   KNOWN_CATEGORIES,
@@ -16,9 +17,10 @@ import {
 import { useTRPC } from '@openhouse/ui/trpc';
 
 /**
- * Staff forms that publish to homeowners. The development and the home are one piece of state:
- * picking another development clears the home, the homes offered are always that development's,
- * and the form says before sending, and again after, exactly who receives the item.
+ * Staff forms that publish to homeowners, and edit or withdraw what was published. The development
+ * and the home are one piece of state: picking another development clears the home, the homes
+ * offered are always that development's, and the form says before sending, and again after,
+ * exactly who receives the item.
  */
 
 interface Audience {
@@ -354,5 +356,218 @@ export function PublishDocumentForm() {
         </p>
       ) : null}
     </form>
+  );
+}
+
+const EDIT_COPY: ErrorCopy = {
+  fields: DOCUMENT_COPY.fields,
+  notFound: {
+    id: 'This document is no longer one of yours: it may be in a development your account does not cover.',
+    houseId: NOTICE_COPY.notFound!.houseId!,
+  },
+};
+
+type EditableDocument = {
+  id: string;
+  developmentId: string;
+  houseId: string | null;
+  title: string;
+  category: string;
+  body: string;
+  withdrawnAt: Date | string | null;
+};
+
+/**
+ * On a document's page: edit its title, category, audience (a home of its own development) and
+ * text, or withdraw it from homeowners (after confirming) and republish it. Saving a new text
+ * replaces the sections the assistant answers from.
+ */
+export function DocumentActions({ id }: { id: string }) {
+  const trpc = useTRPC();
+  const document = useQuery(trpc.documents.get.queryOptions({ id }));
+  const [editing, setEditing] = useState(false);
+  if (!document.data) return null;
+  return (
+    <section className="oh-document-actions" aria-label="Manage this document">
+      {editing ? (
+        <EditDocumentForm document={document.data} onDone={() => setEditing(false)} />
+      ) : (
+        <div className="oh-actions">
+          <button type="button" onClick={() => setEditing(true)}>
+            Edit document
+          </button>
+        </div>
+      )}
+      <Availability document={document.data} />
+    </section>
+  );
+}
+
+function useRefreshDocuments() {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  return () =>
+    Promise.all([
+      queryClient.invalidateQueries({ queryKey: trpc.documents.get.pathKey() }),
+      queryClient.invalidateQueries({ queryKey: trpc.documents.list.pathKey() }),
+    ]);
+}
+
+function EditDocumentForm({ document, onDone }: { document: EditableDocument; onDone: () => void }) {
+  const trpc = useTRPC();
+  const refresh = useRefreshDocuments();
+  const form = useRef<HTMLFormElement>(null);
+  const [title, setTitle] = useState(document.title);
+  const [category, setCategory] = useState(document.category);
+  const [body, setBody] = useState(document.body);
+  const [houseId, setHouseId] = useState(document.houseId ?? '');
+  const update = useMutation(trpc.documents.update.mutationOptions({ onSuccess: refresh }));
+  const error = useHumanError(update.error, EDIT_COPY);
+  useFocusOnError(form, error);
+  const submit = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    update.mutate({
+      id: document.id,
+      title,
+      category: category.trim().toLowerCase(),
+      body,
+      houseId: houseId || null,
+    });
+  };
+  return (
+    <form ref={form} className="oh-form" onSubmit={submit} aria-labelledby="oh-edit-document">
+      <h3 id="oh-edit-document">Edit document</h3>
+      <HousePicker
+        developmentId={document.developmentId}
+        value={houseId}
+        onChange={setHouseId}
+        error={error?.fields.houseId}
+      />
+      <div className="oh-form-grid">
+        <Field label="Title" error={error?.fields.title}>
+          <input
+            name="title"
+            required
+            maxLength={200}
+            value={title}
+            onChange={(e) => setTitle(e.target.value)}
+          />
+        </Field>
+        <Field
+          label="Category"
+          hint="Lowercase letters, digits and dashes, e.g. heating."
+          error={error?.fields.category}
+        >
+          <input
+            name="category"
+            required
+            maxLength={40}
+            pattern="[a-z][a-z0-9\-]*"
+            autoCapitalize="none"
+            value={category}
+            onChange={(e) => setCategory(e.target.value)}
+            onBlur={() => setCategory((c) => c.trim().toLowerCase())}
+          />
+        </Field>
+      </div>
+      <Field
+        label="Text"
+        hint="Markdown or plain text. A line starting with # begins a new section."
+        error={error?.fields.body}
+      >
+        <textarea name="body" required rows={12} value={body} onChange={(e) => setBody(e.target.value)} />
+      </Field>
+      <FormProblem error={error} shown={['houseId', 'title', 'category', 'body']} />
+      <div className="oh-actions">
+        <button type="submit" disabled={update.isPending}>
+          {update.isPending ? 'Saving…' : 'Save changes'}
+        </button>
+        <button type="button" className="oh-secondary" onClick={onDone}>
+          {update.isSuccess ? 'Close' : 'Cancel'}
+        </button>
+      </div>
+      {update.isSuccess ? (
+        <p className="oh-confirm" role="status">
+          Saved “{update.data.title}” in {update.data.passageCount}{' '}
+          {update.data.passageCount === 1 ? 'section' : 'sections'}, for{' '}
+          {audienceSentence(update.data.audience)}
+          {update.data.withdrawnAt ? ' once it is republished' : ''}.
+        </p>
+      ) : null}
+    </form>
+  );
+}
+
+/** Withdraw (after confirming) or republish: whether homeowners and the assistant can see it. */
+function Availability({ document }: { document: EditableDocument }) {
+  const trpc = useTRPC();
+  const refresh = useRefreshDocuments();
+  const [confirming, setConfirming] = useState(false);
+  const withdraw = useMutation(
+    trpc.documents.withdraw.mutationOptions({
+      onSuccess: async () => {
+        setConfirming(false);
+        await refresh();
+      },
+    }),
+  );
+  const republish = useMutation(trpc.documents.republish.mutationOptions({ onSuccess: refresh }));
+  const failed = withdraw.error ?? republish.error;
+  const error = useHumanError(failed, EDIT_COPY);
+  return (
+    <div className="oh-availability">
+      {document.withdrawnAt ? (
+        <div className="oh-actions">
+          <button
+            type="button"
+            disabled={republish.isPending}
+            onClick={() => republish.mutate({ id: document.id })}
+          >
+            {republish.isPending ? 'Republishing…' : 'Republish'}
+          </button>
+        </div>
+      ) : confirming ? (
+        <div className="oh-confirm" role="group" aria-label="Confirm withdrawing">
+          <p>
+            Withdraw “{document.title}”? Homeowners will no longer see it, and the assistant will stop
+            answering from it. You can republish it later.
+          </p>
+          <div className="oh-actions">
+            <button
+              type="button"
+              className="oh-danger"
+              disabled={withdraw.isPending}
+              onClick={() => withdraw.mutate({ id: document.id })}
+            >
+              {withdraw.isPending ? 'Withdrawing…' : 'Yes, withdraw it'}
+            </button>
+            <button type="button" className="oh-secondary" onClick={() => setConfirming(false)}>
+              Keep it published
+            </button>
+          </div>
+        </div>
+      ) : (
+        <div className="oh-actions">
+          <button type="button" className="oh-secondary" onClick={() => setConfirming(true)}>
+            Withdraw from homeowners
+          </button>
+        </div>
+      )}
+      {withdraw.isSuccess && document.withdrawnAt ? (
+        <p className="oh-meta" role="status">
+          Withdrawn. Homeowners can no longer see “{document.title}”.
+        </p>
+      ) : null}
+      {republish.isSuccess && !document.withdrawnAt ? (
+        <p className="oh-meta" role="status">
+          Republished. Homeowners can see “{document.title}” again.
+        </p>
+      ) : null}
+      {error ? (
+        <p className="oh-field-error" role="alert">
+          {errorText(error)}
+        </p>
+      ) : null}
+    </div>
   );
 }

@@ -6,10 +6,11 @@ import { splitQuestion, termGroupsOf, type TermGroup } from './question';
 
 /**
  * Retrieval over the passages the caller's RLS lets them read (development-wide and their own
- * house's documents): nothing here filters by tenant or house, the policies do. Scope first:
- * the policy's columns lead the passages' GIN index (tenant, development, search vector), so
- * Postgres matches words inside the caller's development only, never across the platform, and
- * ranks only what matched there.
+ * house's documents, never a withdrawn one's: each passage carries its document's `withdrawn`,
+ * migration 0010): nothing here filters by tenant, house or withdrawal, the policies do.
+ * Scope first: the policy's columns lead the passages' GIN index (tenant, development, search
+ * vector), so Postgres matches words inside the caller's development only, never across the
+ * platform, and ranks only what matched there.
  *
  * Ranking, in two stages:
  *   1. in SQL, over every passage of the scope that contains any of the question's words (or

@@ -137,3 +137,27 @@ export const idempotentMutation = middleware(async (opts) => {
   if (result.ok) await storeResponse(db, claims, key, hash, found.kind, result.data);
   return result;
 });
+
+/**
+ * `Idempotency-Key` for a phased mutation (several short transactions around a wait, so no one
+ * transaction can wrap it): `lookup` in its first transaction answers a repeat from the stored
+ * response before anything else happens; `lookup` again, then `store`, in the transaction that
+ * records its effect, so the response is stored iff the effect committed — and a repeat that ran
+ * alongside and stored first is answered with that one, its own effect never written. `null`
+ * without the header. The key's lock lasts one transaction: two concurrent repeats may both wait
+ * on the model, but only one records.
+ */
+export function phasedIdempotencyKey(
+  claims: Claims,
+  rawKey: string | null | undefined,
+  path: string,
+  input: unknown,
+): { lookup(tx: Tx): Promise<Lookup>; store(tx: Tx, previous: Lookup, data: unknown): Promise<void> } | null {
+  const key = idempotencyKeyOf(rawKey);
+  if (key === null) return null;
+  const hash = requestHash(path, input);
+  return {
+    lookup: (tx) => claimKey(tx, claims, key, hash),
+    store: (tx, previous, data) => storeResponse(tx, claims, key, hash, previous.kind, data),
+  };
+}

@@ -1,38 +1,28 @@
-import { classifyDbFailure } from '@openhouse/db';
-
 import { recordRetry } from '../metrics';
 import { middleware } from '../trpc';
 
 /**
- * The RLS transaction: the rest of the procedure (input validation included) runs inside
- * `withRls`, on one pooled connection, as the caller's request role with their claims, and
- * `ctx.db` is the Drizzle transaction. tRPC's `next()` reports a failure as a result instead of
- * throwing, so a failed result is thrown here to roll the transaction back.
+ * The RLS transaction: the resolver runs inside `withRls`, on one pooled connection, as the
+ * caller's request role with their claims, and `ctx.db` is the Drizzle transaction. The
+ * procedure builders attach it last (`procedures.ts`), after input validation. tRPC's `next()`
+ * reports a failure as a result instead of throwing, so a failed result is thrown here to roll
+ * the transaction back.
  *
- * A query whose connection turned out dead before BEGIN completed (a backend killed while idle, a
- * restarted server) is run once more on a fresh connection: nothing of it ran, so the caller
- * never notices. Mutations are never retried: whether they ran cannot be known for sure.
+ * A query's transaction is read only. A call whose connection broke before anything of it was
+ * committed is run again by `withRls` (`replay.ts` in `@openhouse/db`), query or mutation alike,
+ * and counted here by route; whether a broken COMMIT took effect is asked of the server, and one
+ * whose outcome stays unknown is never run again (`commit_unknown`).
  */
-export const rlsTransaction = middleware(async ({ ctx, type, path, next }) => {
+export const rlsTransaction = middleware(({ ctx, path, type, next }) => {
   const { claims } = ctx;
   if (!claims) throw new Error('rlsTransaction must follow authedProcedure');
-  const run = () =>
-    ctx.database.withRls(claims, async (db) => {
+  return ctx.database.withRls(
+    claims,
+    async (db) => {
       const result = await next({ ctx: { db } });
       if (!result.ok) throw result.error;
       return result;
-    });
-  try {
-    return await run();
-  } catch (error) {
-    if (type !== 'query' || !diedBeforeBegin(error)) throw error;
-    recordRetry(path);
-    return run();
-  }
+    },
+    { readOnly: type === 'query', onReplay: () => recordRetry(path) },
+  );
 });
-
-/** The failure, as `withRls` classified it, says the connection was dead before any statement ran. */
-function diedBeforeBegin(error: unknown): boolean {
-  const failure = classifyDbFailure(error);
-  return failure?.phase === 'transaction' && !failure.begun && failure.kind === 'connection_terminated';
-}

@@ -2,6 +2,7 @@ import { and, desc, eq, gte, sql } from 'drizzle-orm';
 import { z } from 'zod';
 
 import { schema, type Db } from '@openhouse/db';
+import { traceStep } from '@openhouse/error-tracker';
 
 import { composeAnswer } from '../assistant/compose';
 import { loadAssistantEnv } from '../assistant/env';
@@ -13,11 +14,16 @@ import {
   homeownerProcedure,
   type HomeownerClaims,
 } from '../procedures';
+import { recordRetry } from '../metrics';
+import { phasedIdempotencyKey } from '../middleware/idempotency';
+import { ASSISTANT_QUESTIONS, takeCall } from '../rate-limit';
 import { router } from '../trpc';
 
 const { assistantQuestions } = schema;
 
 type AnsweredBy = 'passages' | 'model' | 'none';
+
+type Answered = Awaited<ReturnType<typeof record>>;
 
 /** Stores the question and its answer, and returns what the caller sees. */
 async function record(
@@ -61,36 +67,73 @@ export const assistantRouter = router({
    * holding no connection, a short RLS write; a failed or slow model falls back to the composed
    * answer rather than failing the question.
    */
-  ask: homeownerPhasedProcedure.input(questionInput).mutation(async ({ ctx, input }) => {
-    const { database } = ctx;
-    const { claims } = ctx;
-    const env = loadAssistantEnv();
-    const { question } = input;
-    const baseUrl = env.ASSISTANT_LLM_BASE_URL;
-    if (!baseUrl) {
-      return database.withRls(claims, async (db) => {
-        const parts = await retrieveAnswer(db, question);
-        const passages = citationsOf(parts);
-        const answeredBy = passages.length > 0 ? 'passages' : 'none';
-        return record(db, claims, question, passages, composeAnswer(parts), answeredBy);
-      });
-    }
-
-    const parts = await database.withRls(claims, (db) => retrieveAnswer(db, question));
-    const passages = citationsOf(parts);
-    let answer = composeAnswer(parts);
-    let answeredBy: AnsweredBy = passages.length > 0 ? 'passages' : 'none';
-    // With nothing retrieved there is nothing to ground a model's answer in: do not ask it.
-    if (passages.length > 0) {
-      try {
-        answer = await askModel({ ...env, ASSISTANT_LLM_BASE_URL: baseUrl }, question, passages);
-        answeredBy = 'model';
-      } catch (error) {
-        console.warn(`assistant: model call failed, answering from passages: ${(error as Error).message}`);
+  ask: homeownerPhasedProcedure
+    .input(questionInput)
+    // Each question may wait on a model: limited per homeowner.
+    .use(({ ctx, next }) => {
+      takeCall(ASSISTANT_QUESTIONS, ctx.claims);
+      return next();
+    })
+    .mutation(async ({ ctx, input, path }) => {
+      const { database, claims } = ctx;
+      const env = loadAssistantEnv();
+      const { question } = input;
+      const baseUrl = env.ASSISTANT_LLM_BASE_URL;
+      // A repeat with the same Idempotency-Key is answered from what the first stored, once.
+      const keyed = phasedIdempotencyKey(claims, ctx.idempotencyKey, path, input);
+      const recordOnce = async (
+        db: Db,
+        passages: RetrievedPassage[],
+        answer: string,
+        answeredBy: AnsweredBy,
+      ): Promise<Answered> => {
+        const earlier = await keyed?.lookup(db);
+        if (earlier?.kind === 'fresh') return earlier.response as Answered;
+        const answered = await record(db, claims, question, passages, answer, answeredBy);
+        if (earlier) await keyed!.store(db, earlier, answered);
+        return answered;
+      };
+      // Each step is one DB-only transaction, so `withRls` may replay it; the model is never asked twice.
+      const onReplay = () => recordRetry(path);
+      if (!baseUrl) {
+        return database.withRls(
+          claims,
+          async (db) => {
+            const parts = await retrieveAnswer(db, question);
+            const passages = citationsOf(parts);
+            const answeredBy = passages.length > 0 ? 'passages' : 'none';
+            return recordOnce(db, passages, composeAnswer(parts), answeredBy);
+          },
+          { onReplay },
+        );
       }
-    }
-    return database.withRls(claims, (db) => record(db, claims, question, passages, answer, answeredBy));
-  }),
+
+      const first = await database.withRls(
+        claims,
+        async (db): Promise<{ replay: Answered } | { parts: Awaited<ReturnType<typeof retrieveAnswer>> }> => {
+          const earlier = await keyed?.lookup(db);
+          if (earlier?.kind === 'fresh') return { replay: earlier.response as Answered };
+          return { parts: await retrieveAnswer(db, question) };
+        },
+        { readOnly: true, onReplay },
+      );
+      if ('replay' in first) return first.replay;
+      const passages = citationsOf(first.parts);
+      let answer = composeAnswer(first.parts);
+      let answeredBy: AnsweredBy = passages.length > 0 ? 'passages' : 'none';
+      // With nothing retrieved there is nothing to ground a model's answer in: do not ask it.
+      if (passages.length > 0) {
+        try {
+          answer = await traceStep('assistant model call', 'assistant.model', () =>
+            askModel({ ...env, ASSISTANT_LLM_BASE_URL: baseUrl }, question, passages),
+          );
+          answeredBy = 'model';
+        } catch (error) {
+          console.warn(`assistant: model call failed, answering from passages: ${(error as Error).message}`);
+        }
+      }
+      return database.withRls(claims, (db) => recordOnce(db, passages, answer, answeredBy), { onReplay });
+    }),
 
   /** The homeowner's recent questions and answers, newest first. */
   history: homeownerProcedure.query(({ ctx }) =>

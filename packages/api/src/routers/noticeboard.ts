@@ -7,10 +7,29 @@ import { z } from 'zod';
 import { schema, type Db } from '@openhouse/db';
 
 import { encodeCursor, keyset, pageInput, toPage } from '../pagination';
-import { developerProcedure, protectedProcedure } from '../procedures';
+import { developerProcedure, homeownerProcedure, protectedProcedure } from '../procedures';
 import { router } from '../trpc';
 
 const { developments, houses, notices } = schema;
+
+/** The most notices marked read in one call: a page of the noticeboard is at most 50. */
+export const MAX_MARK_READ = 100;
+
+/**
+ * Whether the homeowner has not opened the notice: one primary-key lookup per listed notice, in
+ * their own reads (RLS lets them see no one else's). The caller's tenant and id are repeated from
+ * the claims so that the lookup is an index probe on (tenant_id, user_id, notice_id). Staff have
+ * no reads: for them nothing is unread.
+ */
+function unreadColumn(claims: Claims) {
+  if (claims.app_role !== 'homeowner') return sql<boolean>`false`;
+  // A scalar subquery, not `not exists`: Postgres may run an EXISTS as one hashed scan of all the
+  // homeowner's reads (tens of thousands) where a page needs twenty probes; a scalar one it cannot.
+  // Spelled out: Drizzle leaves a one-table select's columns unqualified (see audienceColumns).
+  return sql<boolean>`(select true from notice_reads r
+    where r.tenant_id = ${claims.tenant_id}::uuid and r.user_id = ${claims.sub}::uuid
+      and r.notice_id = notices.id) is null`;
+}
 
 /**
  * The noticeboard. Lists are filtered inside the caller's scope (RLS decides the rows; the
@@ -180,6 +199,7 @@ export const noticeboardRouter = router({
           body: notices.body,
           createdAt: notices.createdAt,
           ...audienceColumns('notices'),
+          unread: unreadColumn(ctx.claims),
         })
         .from(notices)
         .where(and(after, ...conditions))
@@ -190,6 +210,38 @@ export const noticeboardRouter = router({
         ...page,
         previousCursor: await previousCursor(ctx.db, notices, input.cursor, input.limit, conditions),
       };
+    }),
+
+  /**
+   * Marks notices read for the calling homeowner (their noticeboard's unread markers), on any
+   * device. Only notices they can see are marked (RLS); other ids are passed over, as if they did
+   * not exist. Marking a notice again keeps the first time it was read. Answers the ids now read.
+   */
+  markRead: homeownerProcedure
+    .input(
+      z.object({
+        ids: z
+          .array(z.uuid('not a notice link'))
+          .min(1, 'choose a notice')
+          .max(MAX_MARK_READ, `at most ${MAX_MARK_READ} notices at a time`),
+      }),
+    )
+    .mutation(async ({ ctx, input }) => {
+      // Drizzle splices an array as a parenthesised list of parameters: `in ($1, $2, …)`.
+      const ids = [...new Set(input.ids)];
+      const result = await ctx.db.execute<{ notice_id: string }>(sql`
+        with marked as (
+          insert into notice_reads (notice_id)
+          select n.id from notices n where n.tenant_id = ${ctx.claims.tenant_id}::uuid and n.id in ${ids}
+          on conflict do nothing
+          returning notice_id
+        )
+        select notice_id from marked
+        union
+        select r.notice_id from notice_reads r
+        where r.tenant_id = ${ctx.claims.tenant_id}::uuid and r.user_id = ${ctx.claims.sub}::uuid
+          and r.notice_id in ${ids}`);
+      return { read: result.rows.map((row) => row.notice_id) };
     }),
 
   /** Posts a notice to a development's every home or to one home, and says who it reached. */

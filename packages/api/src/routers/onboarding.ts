@@ -7,6 +7,7 @@ import { schema, type Db } from '@openhouse/db';
 import { normaliseInviteCode } from '../invite-codes';
 import { ONBOARDING_STEPS } from '../limits';
 import { homeownerProcedure } from '../procedures';
+import { INVITE_CLAIMS, takeCall } from '../rate-limit';
 import { router } from '../trpc';
 
 const { documents, onboardingProgress, profiles } = schema;
@@ -84,71 +85,78 @@ async function readStatus(db: Db) {
 export const onboardingRouter = router({
   status: homeownerProcedure.query(({ ctx }) => readStatus(ctx.db)),
 
-  completeStep: homeownerProcedure.input(stepInput).mutation(async ({ ctx, input }) => {
-    const { db, claims } = ctx;
-    const before = await readStatus(db);
-    if (before.completedSteps.includes(input.step)) {
-      return { step: input.step, alreadyDone: true, status: before };
-    }
-    if (before.nextStep !== input.step) {
-      throw new TRPCError({
-        code: 'PRECONDITION_FAILED',
-        message: `step: complete "${before.nextStep}" first`,
-      });
-    }
-
-    let acknowledged: string[] = [];
-    if (input.step === 'claim') {
-      const result = await db.execute<{ outcome: string }>(
-        sql`select private.claim_house_invite(${normaliseInviteCode(input.inviteCode)}) as outcome`,
-      );
-      const outcome = result.rows[0]!.outcome;
-      const refusal = CLAIM_REFUSALS[outcome];
-      if (refusal) throw new TRPCError(refusal);
-    } else if (input.step === 'profile') {
-      if (input.contactChannel !== 'email' && !input.contactPhone) {
-        throw new TRPCError({ code: 'BAD_REQUEST', message: 'contactPhone: enter a phone number' });
+  completeStep: homeownerProcedure
+    .input(stepInput)
+    // A claim is a guess at an invite code: limited per homeowner, before any connection is taken.
+    .use(({ ctx, input, next }) => {
+      if (input.step === 'claim') takeCall(INVITE_CLAIMS, ctx.claims);
+      return next();
+    })
+    .mutation(async ({ ctx, input }) => {
+      const { db, claims } = ctx;
+      const before = await readStatus(db);
+      if (before.completedSteps.includes(input.step)) {
+        return { step: input.step, alreadyDone: true, status: before };
       }
-      await db
-        .update(profiles)
-        .set({
-          displayName: input.displayName,
-          contactChannel: input.contactChannel,
-          contactPhone: input.contactPhone || null,
-        })
-        .where(eq(profiles.id, claims.sub));
-    } else {
-      const missing = before.keyDocuments.filter((doc) => !input.documentIds.includes(doc.id));
-      if (missing.length > 0) {
+      if (before.nextStep !== input.step) {
         throw new TRPCError({
-          code: 'BAD_REQUEST',
-          message: `documentIds: acknowledge every key document (missing: ${missing.map((d) => d.title).join(', ')})`,
+          code: 'PRECONDITION_FAILED',
+          message: `step: complete "${before.nextStep}" first`,
         });
       }
-      acknowledged = before.keyDocuments.map((doc) => doc.id);
-    }
 
-    // Appending only when absent keeps a concurrent repeat of the same step harmless.
-    await db
-      .insert(onboardingProgress)
-      .values({
-        userId: claims.sub,
-        developmentId: claims.development_id,
-        houseId: claims.house_id,
-        completedSteps: [input.step],
-        acknowledgedDocuments: acknowledged,
-      })
-      .onConflictDoUpdate({
-        target: onboardingProgress.userId,
-        set: {
-          completedSteps: sql`case when ${input.step} = any(${onboardingProgress.completedSteps})
+      let acknowledged: string[] = [];
+      if (input.step === 'claim') {
+        const result = await db.execute<{ outcome: string }>(
+          sql`select private.claim_house_invite(${normaliseInviteCode(input.inviteCode)}) as outcome`,
+        );
+        const outcome = result.rows[0]!.outcome;
+        const refusal = CLAIM_REFUSALS[outcome];
+        if (refusal) throw new TRPCError(refusal);
+      } else if (input.step === 'profile') {
+        if (input.contactChannel !== 'email' && !input.contactPhone) {
+          throw new TRPCError({ code: 'BAD_REQUEST', message: 'contactPhone: enter a phone number' });
+        }
+        await db
+          .update(profiles)
+          .set({
+            displayName: input.displayName,
+            contactChannel: input.contactChannel,
+            contactPhone: input.contactPhone || null,
+          })
+          .where(eq(profiles.id, claims.sub));
+      } else {
+        const missing = before.keyDocuments.filter((doc) => !input.documentIds.includes(doc.id));
+        if (missing.length > 0) {
+          throw new TRPCError({
+            code: 'BAD_REQUEST',
+            message: `documentIds: acknowledge every key document (missing: ${missing.map((d) => d.title).join(', ')})`,
+          });
+        }
+        acknowledged = before.keyDocuments.map((doc) => doc.id);
+      }
+
+      // Appending only when absent keeps a concurrent repeat of the same step harmless.
+      await db
+        .insert(onboardingProgress)
+        .values({
+          userId: claims.sub,
+          developmentId: claims.development_id,
+          houseId: claims.house_id,
+          completedSteps: [input.step],
+          acknowledgedDocuments: acknowledged,
+        })
+        .onConflictDoUpdate({
+          target: onboardingProgress.userId,
+          set: {
+            completedSteps: sql`case when ${input.step} = any(${onboardingProgress.completedSteps})
             then ${onboardingProgress.completedSteps}
             else array_append(${onboardingProgress.completedSteps}, ${input.step}) end`,
-          acknowledgedDocuments: sql`case when cardinality(excluded.acknowledged_documents) > 0
+            acknowledgedDocuments: sql`case when cardinality(excluded.acknowledged_documents) > 0
             then excluded.acknowledged_documents else ${onboardingProgress.acknowledgedDocuments} end`,
-          updatedAt: sql`now()`,
-        },
-      });
-    return { step: input.step, alreadyDone: false, status: await readStatus(db) };
-  }),
+            updatedAt: sql`now()`,
+          },
+        });
+      return { step: input.step, alreadyDone: false, status: await readStatus(db) };
+    }),
 });

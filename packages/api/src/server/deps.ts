@@ -1,6 +1,7 @@
 import { createVerifier, loadAuthEnv } from '@openhouse/auth';
 import { createDatabase, loadDbEnv, poolConfigFromEnv } from '@openhouse/db';
 import { processSingleton } from '@openhouse/env';
+import { traceRlsTransaction } from '@openhouse/error-tracker';
 
 import type { ContextDeps } from '../context';
 import { observePoolWait } from '../metrics';
@@ -17,6 +18,7 @@ export function getServerDeps(): ContextDeps {
     const database = createDatabase(poolConfigFromEnv(loadDbEnv()), {
       onIdleError: (error) => reportIdleClientError(error, database.stats()),
       onAcquired: observePoolWait,
+      trace: traceRlsTransaction,
     });
     return { database, verifyToken };
   });

@@ -15,3 +15,42 @@ export const shuttingDown = () =>
     { error: { message: 'The server is shutting down; retry shortly', code: 'SERVICE_UNAVAILABLE' } },
     { status: 503, headers: { 'retry-after': RETRY_AFTER_SECONDS, connection: 'close' } },
   );
+
+/**
+ * `response`, counted in flight until its body has been read out to the client. A route handler
+ * returns before Next.js has written the body; a drain that stopped counting there could exit
+ * the process mid-body and cut the last response off.
+ */
+export function countedUntilSent(response: Response): Response {
+  if (!response.body) return response;
+  drain.inFlight++;
+  let counted = true;
+  const sent = () => {
+    if (counted) drain.inFlight--;
+    counted = false;
+  };
+  const reader = response.body.getReader();
+  const body = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        const { done, value } = await reader.read();
+        if (done) {
+          controller.close();
+          sent();
+        } else controller.enqueue(value);
+      } catch (error) {
+        controller.error(error);
+        sent();
+      }
+    },
+    cancel(reason) {
+      sent();
+      return reader.cancel(reason);
+    },
+  });
+  return new Response(body, {
+    status: response.status,
+    statusText: response.statusText,
+    headers: response.headers,
+  });
+}

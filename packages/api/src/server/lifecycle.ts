@@ -3,6 +3,7 @@ import { isStartupRefusal } from '@openhouse/env';
 import { flushErrorTracking, initErrorTracking, loadSentryEnv } from '@openhouse/error-tracker';
 
 import { loadAssistantEnv } from '../assistant/env';
+import { loadRequestLimits } from '../request-limits';
 import { getServerDeps } from './deps';
 import { drain } from './drain';
 
@@ -14,8 +15,9 @@ import { drain } from './drain';
 export async function startServer(): Promise<void> {
   try {
     initErrorTracking(loadSentryEnv());
-    // The assistant's model settings are checked here too, not at the first question.
+    // The assistant's model settings and the request limits are checked here too, not at first use.
     loadAssistantEnv();
+    loadRequestLimits();
     const { database } = getServerDeps();
     await assertSafeLoginRole(database.pool);
     await database.warm();

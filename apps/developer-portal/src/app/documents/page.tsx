@@ -14,7 +14,7 @@ export default function DocumentsPage() {
       <h2>Documents</h2>
       <Suspense>
         <PublishDocumentForm />
-        <h3>Published documents</h3>
+        <h3>Documents</h3>
         <DocumentsView viewer="staff" />
       </Suspense>
     </Shell>

@@ -11,7 +11,7 @@ export default function OperationsPage() {
       <h2>Operations: database pool</h2>
       <p className="oh-meta">
         This server’s connection pool, sampled every two seconds. The chart keeps the last 30 minutes in this
-        browser, across reloads.
+        browser, across reloads. Errors listed are those of your company’s requests and of the pool itself.
       </p>
       <PoolDashboard />
     </Shell>

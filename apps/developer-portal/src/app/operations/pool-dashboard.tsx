@@ -119,7 +119,7 @@ export function PoolDashboard() {
 
   if (status.isPending) return <Loading what="the pool" />;
   if (status.isError) return <ErrorState error={status.error} retry={() => void status.refetch()} />;
-  const { pool, failures, recent } = status.data;
+  const { pool, tenant, failures, recent } = status.data;
   const byKind = new Map<string, number>();
   for (const row of failures) byKind.set(row.kind, (byKind.get(row.kind) ?? 0) + row.count);
   const byRoute = [...failures].sort((a, b) => b.count - a.count);
@@ -147,6 +147,13 @@ export function PoolDashboard() {
           <span>pool size (min–max)</span>
         </div>
       </div>
+      <p>
+        Your company right now: <strong>{tenant.inUse}</strong> of at most {pool.tenantMax} connections in
+        use, <strong>{tenant.waiting}</strong> requests waiting. Since this server started,{' '}
+        <strong>{tenant.shed}</strong> were turned away with the queue full and{' '}
+        <strong>{tenant.waitTimeouts}</strong> waited too long. Other companies share the pool; each gets its
+        fair share of it.
+      </p>
 
       <h3>Connections {covered > 0 ? `over the last ${span(covered)}` : 'from now on'}</h3>
       <TimeChart

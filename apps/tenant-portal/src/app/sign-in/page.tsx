@@ -7,7 +7,7 @@ import { AppShell, SignInView } from '@openhouse/ui';
 export const metadata: Metadata = { title: 'Sign in' };
 export const dynamic = 'force-dynamic';
 
-/** The dev sign-in; in production there is none, and the signed-out page says how to sign in. */
+/** The dev sign-in, where it is enabled (`devSignInEnabled`); elsewhere the signed-out page says how to sign in. */
 export default function SignInPage() {
   const accounts = devSignInAccounts('homeowner');
   if (!accounts) redirect('/signed-out');

@@ -2,6 +2,7 @@ import type { Metadata } from 'next';
 
 import { DocumentView } from '@openhouse/ui';
 
+import { DocumentActions } from '../../forms';
 import { Shell } from '../../shell';
 
 export const metadata: Metadata = { title: 'Document' };
@@ -11,6 +12,7 @@ export default async function DocumentPage({ params }: { params: Promise<{ id: s
   return (
     <Shell>
       <DocumentView id={id} viewer="staff" />
+      <DocumentActions id={id} />
     </Shell>
   );
 }
