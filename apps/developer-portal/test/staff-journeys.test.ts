@@ -12,6 +12,7 @@ import {
   VIEWPORTS,
   watchPage,
   type Viewport,
+  TEST_LOCALE,
 } from '@openhouse/harness/browser';
 import { createTestDatabase, type TestDatabase } from '@openhouse/harness/test-database';
 import { seedUser } from '@openhouse/harness/identities';
@@ -106,7 +107,7 @@ describe('who may use the developer portal', () => {
   });
 
   it('sends a visit without a session to the signed-out page', async () => {
-    const context = await browser.newContext({ viewport: VIEWPORTS.phone });
+    const context = await browser.newContext({ viewport: VIEWPORTS.phone, locale: TEST_LOCALE });
     const page = await context.newPage();
     const watch = watchPage(page);
     await page.goto(`${portal.url}/inbox`);

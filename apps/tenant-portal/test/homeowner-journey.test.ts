@@ -13,6 +13,7 @@ import {
   VIEWPORTS,
   watchPage,
   type Viewport,
+  TEST_LOCALE,
 } from '@openhouse/harness/browser';
 import { createTestDatabase, type TestDatabase } from '@openhouse/harness/test-database';
 import { seedUser } from '@openhouse/harness/identities';
@@ -70,7 +71,7 @@ const focusedText = (page: Page) =>
 
 describe('without a session', () => {
   it.each([VIEWPORTS.desktop, VIEWPORTS.phone])('lands on a real signed-out page (%o)', async (viewport) => {
-    const context = await browser.newContext({ viewport });
+    const context = await browser.newContext({ viewport, locale: TEST_LOCALE });
     const page = await context.newPage();
     const watch = watchPage(page);
     for (const path of ['/', '/noticeboard', '/sign-in']) {

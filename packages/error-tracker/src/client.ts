@@ -17,6 +17,12 @@ export function initBrowserErrorTracking(
     dsn,
     environment: environment || 'development',
     beforeSend: (event) => scrubEvent(event),
+    // Nothing that wraps history.pushState: Next.js keeps useSearchParams in step with it, and
+    // Sentry's navigation breadcrumbs and router tracing wrapping it broke the lists' URL filters.
+    integrations: (defaults) => [
+      ...defaults.filter(({ name }) => name !== 'Breadcrumbs' && name !== 'BrowserTracing'),
+      Sentry.breadcrumbsIntegration({ history: false }),
+    ],
     beforeBreadcrumb: (crumb) => {
       // Fetches to /api/trpc carry the call's input in the query string; the path is enough.
       if (crumb.data && typeof crumb.data.url === 'string') crumb.data.url = crumb.data.url.split('?')[0];

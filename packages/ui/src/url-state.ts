@@ -16,8 +16,8 @@ export function useUrlState() {
   const params = useSearchParams();
   const pathname = usePathname() ?? '/';
   const hrefWith = useCallback(
-    (updates: UrlUpdates) => {
-      const next = new URLSearchParams(params?.toString() ?? '');
+    (updates: UrlUpdates, current: string = params?.toString() ?? '') => {
+      const next = new URLSearchParams(current);
       for (const [key, value] of Object.entries(updates)) {
         if (value === null || value === undefined || value === '') next.delete(key);
         else next.set(key, String(value));
@@ -29,7 +29,10 @@ export function useUrlState() {
   );
   const set = useCallback(
     (updates: UrlUpdates, { replace = false }: { replace?: boolean } = {}) => {
-      const href = hrefWith(updates);
+      // From the address bar, not from the last render: a second change made before React has
+      // re-rendered with the first (a search, then at once a filter) must not bring back what the
+      // first removed.
+      const href = hrefWith(updates, window.location.search);
       if (replace) window.history.replaceState(null, '', href);
       else window.history.pushState(null, '', href);
     },

@@ -34,7 +34,15 @@ const FLAGS = [
   '--disable-sync',
   '--no-first-run',
   '--disable-quic',
+  // A fixed language: with LANG=C a browser's default locale can be "en-US@posix", which Intl rejects.
+  '--lang=en-GB',
 ];
+
+/**
+ * Every test context's locale: the portals format dates and numbers with the browser's own, and a
+ * packaged Chromium run under LANG=C would otherwise pick one that Intl refuses.
+ */
+export const TEST_LOCALE = 'en-GB';
 
 /** Which Chromium `launchChromium` starts: the system one if it exists, else the packaged one. */
 export async function chromiumExecutable(): Promise<{
@@ -64,7 +72,11 @@ export async function signedInContext(
   token: string,
   viewport: Viewport = VIEWPORTS.desktop,
 ): Promise<BrowserContext> {
-  const context = await browser.newContext({ viewport, permissions: ['clipboard-read', 'clipboard-write'] });
+  const context = await browser.newContext({
+    viewport,
+    locale: TEST_LOCALE,
+    permissions: ['clipboard-read', 'clipboard-write'],
+  });
   await context.addCookies([
     { name: TOKEN_COOKIE, value: token, domain: '127.0.0.1', path: '/', httpOnly: true, sameSite: 'Lax' },
   ]);

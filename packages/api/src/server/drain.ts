@@ -17,11 +17,12 @@ export const shuttingDown = () =>
   );
 
 /**
- * `response`, counted in flight until its body has been read out to the client. A route handler
+ * `response`, counted in flight until its body has been read out to the client, or the client has
+ * gone (`request`'s signal). A route handler
  * returns before Next.js has written the body; a drain that stopped counting there could exit
  * the process mid-body and cut the last response off.
  */
-export function countedUntilSent(response: Response): Response {
+export function countedUntilSent(response: Response, request: Request): Response {
   if (!response.body) return response;
   drain.inFlight++;
   let counted = true;
@@ -29,6 +30,9 @@ export function countedUntilSent(response: Response): Response {
     if (counted) drain.inFlight--;
     counted = false;
   };
+  // A client that hung up never reads the body: it is not in flight any more.
+  if (request.signal.aborted) sent();
+  else request.signal.addEventListener('abort', sent, { once: true });
   const reader = response.body.getReader();
   const body = new ReadableStream<Uint8Array>({
     async pull(controller) {

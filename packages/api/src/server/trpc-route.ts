@@ -35,7 +35,7 @@ export async function handleTrpcRequest(req: Request): Promise<Response> {
       },
     });
     // Still in flight until its body is out: a drain must not exit mid-response.
-    return countedUntilSent(response);
+    return countedUntilSent(response, req);
   } finally {
     drain.inFlight--;
   }
