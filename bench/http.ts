@@ -15,14 +15,17 @@ import { appDatabase } from './ways/with-rls';
 /**
  * The cost of the HTTP path: `GET /api/trpc/noticeboard.list?input={"limit":20}` against a
  * production build of the tenant portal (Next.js route handler → tRPC fetch adapter → context →
- * withRls), versus the same procedure called in this process through `createCallerFactory` with
- * the real context (token verification included). Both on their own pool of the same size.
+ * withRls), beside two references: the floor — `GET /api/health` of the same server, a route
+ * handler that touches no database, so what Next.js and the HTTP round trip cost by themselves —
+ * and the same procedure called in this process through `createCallerFactory` with the real
+ * context (token verification included), on its own pool of the same size.
  */
 
 export interface HttpComparison {
   concurrency: number;
-  inProcess: CellResult;
+  floor: CellResult;
   http: CellResult;
+  inProcess: CellResult;
 }
 
 export interface HttpResult {
@@ -32,8 +35,10 @@ export interface HttpResult {
 }
 
 /** A fixed, bench-only HS256 secret (≥ 32 bytes, as the env requires). */
-const BENCH_JWT_SECRET = 'openhouse-bench-secret-0123456789abcdef';
-const PROCEDURE_PATH = `/api/trpc/noticeboard.list?input=${encodeURIComponent(JSON.stringify({ limit: NOTICE_LIMIT }))}`;
+export const BENCH_JWT_SECRET = 'openhouse-bench-secret-0123456789abcdef';
+export const PROCEDURE_PATH = `/api/trpc/noticeboard.list?input=${encodeURIComponent(JSON.stringify({ limit: NOTICE_LIMIT }))}`;
+/** The floor: liveness answers the pool's counters from memory, never a database round trip. */
+export const FLOOR_PATH = '/api/health';
 
 interface ListResponse {
   items: { id: string }[];
@@ -67,7 +72,14 @@ export async function measureHttpOverhead(options: {
   log(`tenant portal up at ${portal.url} after ${startupSeconds.toFixed(1)} s`);
 
   const client = new KeepAliveClient(Math.max(...options.concurrencies));
-  const overHttp = (index: number) => client.getJson(portal.url + PROCEDURE_PATH, tokens[index]!);
+  const overHttp = async (index: number) =>
+    (await client.getJson<{ result: { data: ListResponse } }>(portal.url + PROCEDURE_PATH, tokens[index]!))
+      .result.data;
+  // The same token is sent to the floor (health ignores it), so both requests carry the same headers.
+  const floor = async (index: number) => {
+    const body = await client.getJson<{ status?: string }>(portal.url + FLOOR_PATH, tokens[index]!);
+    if (body.status !== 'ok') throw new Error(`bench: ${FLOOR_PATH} answered ${JSON.stringify(body)}`);
+  };
 
   const database = appDatabase(appUrl, 'bench-http-in-process');
   const closeDatabase = teardown.defer('close the in-process pool', () => database.close());
@@ -85,6 +97,7 @@ export async function measureHttpOverhead(options: {
       expected.check('HTTP', homeowner, (await overHttp(index)).items);
       expected.check('in-process', homeowner, (await inProcess(index)).items);
     }
+    await floor(0);
 
     const loop =
       (call: (index: number) => Promise<ListResponse>) => async (caller: number, iteration: number) => {
@@ -92,19 +105,25 @@ export async function measureHttpOverhead(options: {
         if (items.length !== NOTICE_LIMIT)
           throw new Error(`bench: ${items.length} notices instead of ${NOTICE_LIMIT}`);
       };
+    const ways = [
+      [
+        'floor',
+        'floor (/api/health)',
+        (caller: number, iteration: number) => floor((caller + iteration) % homeowners.length),
+      ],
+      ['http', 'HTTP procedure     ', loop(overHttp)],
+      ['inProcess', 'in-process         ', loop(inProcess)],
+    ] as const;
     const cells: HttpComparison[] = [];
     for (const concurrency of options.concurrencies) {
-      const cell = {} as HttpComparison;
-      cell.concurrency = concurrency;
-      for (const [key, call] of [
-        ['inProcess', inProcess],
-        ['http', overHttp],
-      ] as const) {
+      const cell = { concurrency } as HttpComparison;
+      // Back to back per concurrency, so the ratios compare runs seconds apart on a shared machine.
+      for (const [key, name, op] of ways) {
         client.reset(); // no sockets left idle since the last HTTP run (see KeepAliveClient)
-        await closedLoop(concurrency, options.warmupSeconds, loop(call));
-        cell[key] = await closedLoop(concurrency, options.seconds, loop(call));
+        await closedLoop(concurrency, options.warmupSeconds, op);
+        cell[key] = await closedLoop(concurrency, options.seconds, op);
         log(
-          `  ${key === 'http' ? 'HTTP      ' : 'in-process'} ${concurrency} callers: ${cell[key].opsPerSecond.toFixed(0)} ops/s`,
+          `  ${name} ${String(concurrency).padStart(2)} callers: ${cell[key].opsPerSecond.toFixed(0)} ops/s`,
         );
       }
       cells.push(cell);
@@ -149,7 +168,7 @@ class KeepAliveClient {
     this.agent.destroy();
   }
 
-  getJson(url: string, token: string, retry = true): Promise<ListResponse> {
+  getJson<T>(url: string, token: string, retry = true): Promise<T> {
     return new Promise((resolve, reject) => {
       const req = request(
         url,
@@ -164,13 +183,13 @@ class KeepAliveClient {
               reject(new Error(`bench: GET ${url} answered ${response.statusCode}: ${body.slice(0, 300)}`));
               return;
             }
-            resolve((JSON.parse(body) as { result: { data: ListResponse } }).result.data);
+            resolve(JSON.parse(body) as T);
           });
         },
       );
       req.on('error', (error: NodeJS.ErrnoException) => {
         if (retry && req.reusedSocket && error.code === 'ECONNRESET') {
-          resolve(this.getJson(url, token, false));
+          resolve(this.getJson<T>(url, token, false));
         } else {
           reject(error);
         }

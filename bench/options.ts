@@ -13,6 +13,8 @@ export interface BenchOptions {
   concurrencies: number[];
   /** Whether to build/start the tenant portal and measure the HTTP path. */
   http: boolean;
+  /** Only the HTTP section (floor / procedure over HTTP / in-process): no five ways, no warm-up. */
+  httpOnly: boolean;
   /** Fresh pools per variant in the warm-up measurement. */
   warmupRepeats: number;
   quick: boolean;
@@ -34,7 +36,7 @@ export const POOL_MAX = 10;
 /** `DB_POOL_MIN` for the warm-up measurement. */
 export const POOL_MIN = 2;
 
-const USAGE = `usage: pnpm bench [--quick] [--seconds N] [--scale small|large] [--no-http | --http]
+const USAGE = `usage: pnpm bench [--quick] [--seconds N] [--scale small|large] [--no-http | --http | --http-only]
   --quick      short smoke run (1 s per cell, no HTTP section unless --http)
   --seconds N  measured seconds per cell (default 5; whole seconds, pgbench needs them)
   --scale S    data set: small (the seed plus the bench's notices; default) or large
@@ -42,6 +44,7 @@ const USAGE = `usage: pnpm bench [--quick] [--seconds N] [--scale small|large] [
                run and prints both side by side
   --no-http    skip the HTTP section (it needs a production build of the tenant portal)
   --http       run the HTTP section also with --quick
+  --http-only  only the HTTP section: floor (/api/health), procedure over HTTP, in-process
 environment: BENCH_DATABASE_URL  a superuser URL to run against instead of an embedded Postgres`;
 
 export function parseBenchOptions(argv: string[]): BenchOptions {
@@ -57,6 +60,7 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
         scale: { type: 'string', default: 'small' },
         http: { type: 'boolean' },
         'no-http': { type: 'boolean' },
+        'http-only': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
       strict: true,
@@ -79,12 +83,15 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
     throw new UsageError(`--scale: expected ${BENCH_SCALES.join(' or ')}, got "${values.scale}"\n${USAGE}`);
   }
   if (values.http && values['no-http']) throw new UsageError('--http and --no-http exclude each other');
+  if (values['http-only'] && values['no-http'])
+    throw new UsageError('--http-only and --no-http exclude each other');
 
   return {
     seconds,
     warmupSeconds: quick ? 0.3 : 1,
     concurrencies: [1, 10, 50],
-    http: values['no-http'] ? false : (values.http ?? !quick),
+    http: values['http-only'] || (values['no-http'] ? false : (values.http ?? !quick)),
+    httpOnly: values['http-only'],
     warmupRepeats: quick ? 5 : 15,
     quick,
     scale,

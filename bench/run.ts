@@ -3,6 +3,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 
 import { runTool } from '@openhouse/harness/cli';
+import { createProgress } from '@openhouse/harness/progress';
 import { scalesToMeasure } from '@openhouse/harness/scaled-database';
 import type { Teardown } from '@openhouse/harness/teardown';
 
@@ -14,6 +15,7 @@ import {
   costTable,
   dataText,
   httpTable,
+  httpTargetText,
   machineFacts,
   machineText,
   ratios,
@@ -88,10 +90,18 @@ async function main(options: BenchOptions, teardown: Teardown): Promise<void> {
   const date = new Date();
   const began = performance.now();
   const loadAverageAtStart = os.loadavg()[0]!;
-  const { server, databases } = await startBenchDatabases(scalesToMeasure(options.scale), teardown, log);
+  // --http-only measures the chosen scale alone: the small comparison is for the five ways.
+  const scales = options.httpOnly ? [options.scale] : scalesToMeasure(options.scale);
+  const { server, databases } = await startBenchDatabases(scales, teardown, log);
   const homeowners = benchHomeowners();
   const pgbench = findPgbench();
+  if (!pgbench)
+    log('pgbench not found on PATH: way (e) is left out of this run (install the PostgreSQL client tools)');
   const machine = machineFacts(server, pgbench, loadAverageAtStart);
+  if (options.httpOnly) {
+    await httpOnly(options, databases.at(-1)!, homeowners, machine, date, began, teardown);
+    return;
+  }
 
   const runs: ScaleRun[] = [];
   for (const database of databases) runs.push(await scaleRun(database, homeowners, teardown, pgbench));
@@ -117,6 +127,8 @@ async function main(options: BenchOptions, teardown: Teardown): Promise<void> {
   // Concurrency outermost: the five ways of one column run back to back, minutes apart at most;
   // and each way's small and large cells run one after the other, so their ratio is not skewed by
   // whatever else the machine was doing in between. Which scale goes first alternates per column.
+  const progress = createProgress('bench');
+  progress.start(options.concurrencies.length * primary.ways.length * runs.length);
   for (const [column, concurrency] of options.concurrencies.entries()) {
     const order = column % 2 === 0 ? runs : [...runs].reverse();
     for (const [index] of primary.ways.entries()) {
@@ -124,15 +136,18 @@ async function main(options: BenchOptions, teardown: Teardown): Promise<void> {
         const way = run.ways[index]!;
         const cell = await way.measure(concurrency, options.seconds, options.warmupSeconds);
         run.cells.get(way)!.push(cell);
-        log(
-          `  (${way.key}) ${String(concurrency).padStart(2)} callers${runs.length > 1 ? `, ${run.database.scale}` : ''}: ` +
+        const name = `(${way.key}) ${String(concurrency).padStart(2)} callers${runs.length > 1 ? `, ${run.database.scale}` : ''}`;
+        progress.log(
+          `[bench]   ${name}: ` +
             (isSkipped(cell)
               ? cell.skipped
               : `${cell.opsPerSecond.toFixed(0)} ops/s, p99 ${cell.p99Ms.toFixed(2)} ms`),
         );
+        progress.tick(name.trim());
       }
     }
   }
+  progress.stop();
   for (const close of closeWays) await close();
   const results: ScaleResult[] = runs.map((run) => {
     const ways = run.ways.map((way) => toWayResult(way, run.cells.get(way)!));
@@ -152,7 +167,7 @@ async function main(options: BenchOptions, teardown: Teardown): Promise<void> {
       appUrl: primary.database.appUrl,
       homeowners,
       expected: primary.expected,
-      concurrencies: [1, POOL_MAX],
+      concurrencies: options.concurrencies,
       seconds: options.seconds,
       warmupSeconds: options.warmupSeconds,
       teardown,
@@ -208,13 +223,7 @@ async function main(options: BenchOptions, teardown: Teardown): Promise<void> {
     );
   }
   print('Data', dataText(databases, visible));
-  print(
-    `HTTP path (Next.js route + tRPC) vs the same procedure in-process${atScale(chosen)}`,
-    'skipped' in http
-      ? http.skipped
-      : `${httpTable(http)}\n\nGET /api/trpc/noticeboard.list?input={"limit":20} on \`next start\` (production build), pool of ${POOL_MAX}; ` +
-          `in-process: createCallerFactory(appRouter) with the real context. Portal start-up: ${http.startupSeconds.toFixed(1)} s.`,
-  );
+  print(`HTTP path: floor, procedure over HTTP, procedure in-process${atScale(chosen)}`, httpText(http));
   print(`Pool warm-up${atScale(chosen)}`, warmupText(warmup));
   print(
     'Run',
@@ -248,6 +257,65 @@ async function main(options: BenchOptions, teardown: Teardown): Promise<void> {
       ...(headline ? { scaleRatios: headline } : {}),
       http,
       warmup,
+    },
+    date,
+  );
+  console.log(`\nJSON: ${path.relative(process.cwd(), file)}`);
+}
+
+function httpText(http: HttpResult | { skipped: string }): string {
+  if ('skipped' in http) return http.skipped;
+  return (
+    `${httpTable(http)}\n\n${httpTargetText(http)}\n\n` +
+    `floor: GET /api/health (no database); HTTP: GET /api/trpc/noticeboard.list?input={"limit":20}; both on the same ` +
+    `\`next start\` (production build), pool of ${POOL_MAX}. In-process: createCallerFactory(appRouter) with the real ` +
+    `context. Portal start-up: ${http.startupSeconds.toFixed(1)} s.`
+  );
+}
+
+/** `--http-only`: the database, its expected rows, and the HTTP section alone. */
+async function httpOnly(
+  options: BenchOptions,
+  database: BenchDatabase,
+  homeowners: BenchHomeowner[],
+  machine: ReturnType<typeof machineFacts>,
+  date: Date,
+  began: number,
+  teardown: Teardown,
+): Promise<void> {
+  const expected =
+    database.scale === 'small'
+      ? expectedFromSeed(homeowners)
+      : await expectedFromDatabase(database.adminUrl, homeowners);
+  const http = await measureHttpOverhead({
+    appUrl: database.appUrl,
+    homeowners,
+    expected,
+    concurrencies: options.concurrencies,
+    seconds: options.seconds,
+    warmupSeconds: options.warmupSeconds,
+    teardown,
+    log,
+  });
+  const totalSeconds = (performance.now() - began) / 1000;
+  const perCell = `${options.seconds} s per cell after ${options.warmupSeconds} s of warm-up`;
+  console.log(
+    `\n## HTTP path: floor, procedure over HTTP, procedure in-process (${database.scale} scale)\n\n${httpText(http)}`,
+  );
+  console.log(
+    `\n## Run\n\n${machineText(machine)}\ncommand: ${options.command} (${perCell}); ` +
+      `${date.toISOString()}; ${totalSeconds.toFixed(0)} s in all`,
+  );
+  const file = writeJson(
+    {
+      date: date.toISOString(),
+      command: options.command,
+      options,
+      durationSeconds: totalSeconds,
+      machine,
+      poolMax: POOL_MAX,
+      scale: database.scale,
+      http,
     },
     date,
   );
