@@ -91,6 +91,8 @@ await runTool('eval', async (teardown) => {
     );
   });
 
+  // The evaluation measures retrieval, not the per-homeowner rate limit: every question is asked.
+  process.env.RATE_LIMIT_ASSISTANT_PER_MINUTE = String(QUESTIONS.length * 10);
   const outcomes: Outcome[] = [];
   for (const question of QUESTIONS) {
     const user = findSeedUser(question.as ?? DEFAULT_HOMEOWNER);

@@ -12,9 +12,10 @@ export const requestLimitsSchema = z.object({
   // published document (100,000 characters, JSON-escaped) fits with room.
   API_MAX_BODY_BYTES: wholeNumber('API_MAX_BODY_BYTES', 1_024).default(1_048_576),
   // Invite-code claims per homeowner per hour: a guess costs a claim.
-  RATE_LIMIT_INVITE_CLAIMS_PER_HOUR: wholeNumber('RATE_LIMIT_INVITE_CLAIMS_PER_HOUR', 1).default(10),
-  // Assistant questions per homeowner per minute: each may wait on a model.
-  RATE_LIMIT_ASSISTANT_PER_MINUTE: wholeNumber('RATE_LIMIT_ASSISTANT_PER_MINUTE', 1).default(20),
+  RATE_LIMIT_INVITE_CLAIMS_PER_HOUR: wholeNumber('RATE_LIMIT_INVITE_CLAIMS_PER_HOUR', 1).default(20),
+  // Assistant questions per homeowner per minute: each may wait on a model. One a second on
+  // average, far above a person's pace, far below a script's.
+  RATE_LIMIT_ASSISTANT_PER_MINUTE: wholeNumber('RATE_LIMIT_ASSISTANT_PER_MINUTE', 1).default(60),
 });
 
 export type RequestLimits = z.infer<typeof requestLimitsSchema>;
