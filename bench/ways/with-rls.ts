@@ -37,11 +37,16 @@ export function withRlsWay(appUrl: string): NodeWaySpec {
     name: 'withRls (this project)',
     description:
       'database.withRls, pipelined: BEGIN + one-statement prelude + read in one burst, then COMMIT (2 round trips)',
+    // Read only, as the API runs every query: COMMIT then needs no transaction id sent with it.
     read: (homeowner) =>
-      database.withRls(homeowner.claims, async (tx) => {
-        const { rows } = await tx.execute<Record<string, unknown>>(READ_SQL);
-        return rows as unknown as NoticeRow[];
-      }),
+      database.withRls(
+        homeowner.claims,
+        async (tx) => {
+          const { rows } = await tx.execute<Record<string, unknown>>(READ_SQL);
+          return rows as unknown as NoticeRow[];
+        },
+        { readOnly: true },
+      ),
     close: () => database.close(),
   };
 }
