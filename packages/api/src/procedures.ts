@@ -87,9 +87,10 @@ export const developerProcedure = inTransaction(developerBase, (builder) =>
 
 /**
  * Phased procedures hold no transaction of their own, so the idempotency middleware (which stores
- * the response in the mutation's transaction) cannot wrap them. They check the `Idempotency-Key`
- * header (400 when longer than 255 characters) but do not yet replay: a repeat runs again. See
- * docs/PHASE_20.1_DB_POOLING.md, "Retries and idempotency keys".
+ * the response in the mutation's transaction) cannot wrap them. The header is checked here (400
+ * when longer than 255 characters) and honoured by the procedure itself with
+ * `phasedIdempotencyKey` (see `assistant.ask`). See docs/PHASE_20.1_DB_POOLING.md, "Retries and
+ * idempotency keys".
  */
 const checkIdempotencyKey = middleware(({ ctx, type, next }) => {
   if (type === 'mutation') idempotencyKeyOf(ctx.idempotencyKey);
