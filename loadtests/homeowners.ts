@@ -4,6 +4,16 @@ import { seedData, type SeedUser } from '@openhouse/seed';
 /** A fixed, load-test-only HS256 secret (≥ 32 bytes, as the env requires); the portal gets it too. */
 export const LOAD_JWT_SECRET = 'openhouse-load-secret-0123456789abcdef';
 
+/**
+ * The suites ask the assistant and claim invite codes far faster than a person: they measure the
+ * pool, so the per-user rate limits are lifted for every portal or instance they drive (the limits
+ * have tests of their own).
+ */
+export const LOAD_RATE_LIMITS = {
+  RATE_LIMIT_ASSISTANT_PER_MINUTE: '1000000',
+  RATE_LIMIT_INVITE_CLAIMS_PER_HOUR: '1000000',
+};
+
 export interface LoadHomeowner {
   user: SeedUser;
   token: string;

@@ -25,6 +25,21 @@ export interface ServerlessProfile extends Omit<PlatformSettings, 'client' | 'en
   env: Record<string, string>;
 }
 
+const FULL_SIZE: ServerlessProfile = {
+  instances: 40,
+  minActive: 6,
+  wavePeriodMs: 16_000,
+  holdMs: [7_000, 12_000],
+  reclaimAfterMs: 15_000,
+  settleMs: 300,
+  maxStarting: 6,
+  seconds: 30,
+  maxConnections: 50,
+  serverPool: 30,
+  idleSessionTimeoutMs: 6_000,
+  env: {},
+};
+
 export const SERVERLESS_PROFILES: Record<'smoke' | 'default' | 'peak', ServerlessProfile> = {
   // CI: 8 instances (40 pooled connections at most) into max_connections=20, and everything
   // shortened so that freezes outlast the idle limit and thaw within a few seconds' suite.
@@ -44,32 +59,7 @@ export const SERVERLESS_PROFILES: Record<'smoke' | 'default' | 'peak', Serverles
     env: { DB_IDLE_TIMEOUT_MS: '1500' },
   },
   // 40 instances × DB_POOL_MAX=5 = 200 possible connections into max_connections=50.
-  default: {
-    instances: 40,
-    minActive: 6,
-    wavePeriodMs: 16_000,
-    holdMs: [7_000, 12_000],
-    reclaimAfterMs: 15_000,
-    settleMs: 300,
-    maxStarting: 6,
-    seconds: 30,
-    maxConnections: 50,
-    serverPool: 30,
-    idleSessionTimeoutMs: 6_000,
-    env: {},
-  },
-  peak: {
-    instances: 40,
-    minActive: 10,
-    wavePeriodMs: 16_000,
-    holdMs: [7_000, 12_000],
-    reclaimAfterMs: 15_000,
-    settleMs: 300,
-    maxStarting: 6,
-    seconds: 30,
-    maxConnections: 50,
-    serverPool: 30,
-    idleSessionTimeoutMs: 6_000,
-    env: {},
-  },
+  default: FULL_SIZE,
+  // The same platform with more instances kept awake between waves.
+  peak: { ...FULL_SIZE, minActive: 10 },
 };

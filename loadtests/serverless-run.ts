@@ -9,7 +9,7 @@ import type { Teardown } from '@openhouse/harness/teardown';
 
 import { startLoadDatabases, type LoadDatabase } from './database';
 import { driveSuite } from './drive';
-import { loadHomeowners, LOAD_JWT_SECRET, type LoadHomeowner } from './homeowners';
+import { loadHomeowners, LOAD_JWT_SECRET, LOAD_RATE_LIMITS, type LoadHomeowner } from './homeowners';
 import type { LoadOptions, SuiteName } from './options';
 import {
   machineFacts,
@@ -116,8 +116,7 @@ export async function runServerless(context: {
           NODE_ENV: 'production',
           AUTH_JWT_SECRET: LOAD_JWT_SECRET,
           AUTH_JWT_ISSUER: DEV_TOKEN_ISSUER,
-          // Each connection is one homeowner asking back to back: the load's pace, not a person's.
-          RATE_LIMIT_ASSISTANT_PER_MINUTE: '1000000',
+          ...LOAD_RATE_LIMITS,
           ...profile.portalEnv,
           ...settings.env,
         },

@@ -3,6 +3,7 @@ import { startPortal, type NextServer } from '@openhouse/harness/next-server';
 import type { Teardown } from '@openhouse/harness/teardown';
 
 import type { LoadDatabase } from './database';
+import { LOAD_RATE_LIMITS } from './homeowners';
 
 /**
  * Where the load goes. `direct`: one tenant portal straight to Postgres. `pgbouncer`: three
@@ -31,15 +32,6 @@ export const PGBOUNCER_MAX_CONNECTIONS = 25;
  * connections (onboarding reset) need one of those, so 20 leaves headroom under the 22 left.
  */
 export const PGBOUNCER_SERVER_POOL = 20;
-
-/**
- * The suites ask the assistant and claim invite codes far faster than a person: they measure the
- * pool, so the per-user rate limits are lifted (the limits have tests of their own).
- */
-export const LOAD_RATE_LIMITS = {
-  RATE_LIMIT_ASSISTANT_PER_MINUTE: '1000000',
-  RATE_LIMIT_INVITE_CLAIMS_PER_HOUR: '1000000',
-};
 
 export async function startTopology(options: {
   name: TopologyName;

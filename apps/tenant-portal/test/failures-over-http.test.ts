@@ -4,10 +4,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { withAdminClient } from '@openhouse/db/admin';
 
-import { TEST_JWT_SECRET, tokenFor } from '@openhouse/harness/api';
-import { createTestDatabase, type TestDatabase } from '@openhouse/harness/test-database';
+import { tokenFor } from '@openhouse/harness/api';
+import type { TestDatabase } from '@openhouse/harness/test-database';
+import { startTestPortal, type TestPortal } from '@openhouse/harness/test-portal';
 import { seedUser } from '@openhouse/harness/identities';
-import { startPortal, TEST_METRICS_TOKEN, type NextServer } from '@openhouse/harness/next-server';
+import { TEST_METRICS_TOKEN, type NextServer } from '@openhouse/harness/next-server';
 import { startSentryReceiver, type SentryReceiver } from '@openhouse/harness/sentry-receiver';
 
 /**
@@ -22,13 +23,12 @@ let sentry: SentryReceiver;
 let server: NextServer;
 let token: string;
 
+let portal: TestPortal | undefined;
+
 beforeAll(async () => {
-  testDb = await createTestDatabase();
   sentry = await startSentryReceiver();
   token = await tokenFor(homeowner);
-  server = await startPortal('tenant-portal', {
-    DATABASE_URL: testDb.appUrl,
-    AUTH_JWT_SECRET: TEST_JWT_SECRET,
+  portal = await startTestPortal({
     SENTRY_DSN: sentry.dsn,
     SENTRY_ENVIRONMENT: 'test',
     DB_POOL_MIN: '1',
@@ -36,11 +36,11 @@ beforeAll(async () => {
     DB_CONNECTION_TIMEOUT_MS: '300',
     DB_STATEMENT_TIMEOUT_MS: '1500',
   });
+  ({ testDb, server } = portal);
 });
 afterAll(async () => {
-  await server?.stop();
+  await portal?.stop();
   await sentry?.close();
-  await testDb?.drop();
 });
 
 const listNotices = () =>

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import { parseEnv, wholeNumber, type EnvSource } from '@openhouse/env';
+import { cachedEnvLoader, wholeNumber } from '@openhouse/env';
 
 /**
  * What one caller may ask of a serving process, from the environment (checked at start-up, one
@@ -20,12 +20,5 @@ export const requestLimitsSchema = z.object({
 
 export type RequestLimits = z.infer<typeof requestLimitsSchema>;
 
-const NAMES = Object.keys(requestLimitsSchema.shape);
-let cached: { key: string; limits: RequestLimits } | undefined;
-
-/** Parsed from `source`; re-parsed only when one of the variables changed (tests set them per server). */
-export function loadRequestLimits(source: EnvSource = process.env): RequestLimits {
-  const key = JSON.stringify(NAMES.map((name) => source[name] ?? null));
-  if (cached?.key !== key) cached = { key, limits: parseEnv(requestLimitsSchema, source) };
-  return cached.limits;
-}
+/** Parsed from `source`; parsed again only when one of the variables changed (tests set them per server). */
+export const loadRequestLimits = cachedEnvLoader(requestLimitsSchema);

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import { parseEnv } from '@openhouse/env';
+import { cachedEnvLoader } from '@openhouse/env';
 
 /**
  * The assistant's optional external model (an OpenAI-compatible chat-completions endpoint).
@@ -23,12 +23,5 @@ export const assistantEnvSchema = z.object({
 
 export type AssistantEnv = z.infer<typeof assistantEnvSchema>;
 
-const NAMES = Object.keys(assistantEnvSchema.shape) as (keyof AssistantEnv)[];
-let cached: { key: string; env: AssistantEnv } | undefined;
-
-/** Parsed from `source`; re-parsed only when one of the four variables changed. */
-export function loadAssistantEnv(source: Record<string, string | undefined> = process.env): AssistantEnv {
-  const key = JSON.stringify(NAMES.map((name) => source[name] ?? null));
-  if (cached?.key !== key) cached = { key, env: parseEnv(assistantEnvSchema, source) };
-  return cached.env;
-}
+/** Parsed from `source`; parsed again only when one of the four variables changed. */
+export const loadAssistantEnv = cachedEnvLoader(assistantEnvSchema);
