@@ -14,22 +14,27 @@ import { appDatabase } from './ways/with-rls';
 
 /**
  * The cost of the HTTP path: `GET /api/trpc/noticeboard.list?input={"limit":20}` against a
- * production build of the tenant portal (Next.js route handler → tRPC fetch adapter → context →
- * withRls), beside two references: the floor — `GET /api/health` of the same server, a route
- * handler that touches no database, so what Next.js and the HTTP round trip cost by themselves —
- * and the same procedure called in this process through `createCallerFactory` with the real
- * context (token verification included), on its own pool of the same size.
+ * production build of the tenant portal served as `pnpm start` serves it (the portal's server:
+ * `/api/trpc` beside Next.js → tRPC fetch adapter → context → withRls), beside three references:
+ * the floor — `GET /api/health` of the same server, a Next.js route handler that touches no
+ * database, so what Next.js and the HTTP round trip cost by themselves; the same procedure
+ * through Next.js's route handler (the same build under plain `next start`, as `pnpm dev` and
+ * serverless deployments serve it); and the procedure called in this process through
+ * `createCallerFactory` with the real context (token verification included), on its own pool of
+ * the same size.
  */
 
 export interface HttpComparison {
   concurrency: number;
   floor: CellResult;
   http: CellResult;
+  /** The procedure through Next.js's route handler (`next start`). */
+  viaNext: CellResult;
   inProcess: CellResult;
 }
 
 export interface HttpResult {
-  /** How long it took to build (if needed) and start `next start`. */
+  /** How long it took to build (if needed) and start the portal's server. */
   startupSeconds: number;
   cells: HttpComparison[];
 }
@@ -61,20 +66,28 @@ export async function measureHttpOverhead(options: {
 
   log('starting the tenant portal (next build into apps/tenant-portal/.next-e2e first when sources changed)');
   const startedAt = performance.now();
-  const portal = await startPortal('tenant-portal', {
+  const portalEnv = {
     DATABASE_URL: appUrl,
     AUTH_JWT_SECRET: BENCH_JWT_SECRET,
     DB_POOL_MAX: String(POOL_MAX),
     DB_POOL_MIN: String(POOL_MIN),
-  });
+  };
+  const portal = await startPortal('tenant-portal', portalEnv);
   const stopPortal = teardown.defer('stop the tenant portal', () => portal.stop());
   const startupSeconds = (performance.now() - startedAt) / 1000;
   log(`tenant portal up at ${portal.url} after ${startupSeconds.toFixed(1)} s`);
+  const nextStart = await startPortal('tenant-portal', portalEnv, { server: 'next-start' });
+  const stopNextStart = teardown.defer('stop the next start server', () => nextStart.stop());
+  log(`the same build under next start at ${nextStart.url}`);
 
   const client = new KeepAliveClient(Math.max(...options.concurrencies));
-  const overHttp = async (index: number) =>
-    (await client.getJson<{ result: { data: ListResponse } }>(portal.url + PROCEDURE_PATH, tokens[index]!))
-      .result.data;
+  const procedureAt =
+    (baseUrl: string) =>
+    async (index: number): Promise<ListResponse> =>
+      (await client.getJson<{ result: { data: ListResponse } }>(baseUrl + PROCEDURE_PATH, tokens[index]!))
+        .result.data;
+  const overHttp = procedureAt(portal.url);
+  const viaNext = procedureAt(nextStart.url);
   // The same token is sent to the floor (health ignores it), so both requests carry the same headers.
   const floor = async (index: number) => {
     const body = await client.getJson<{ status?: string }>(portal.url + FLOOR_PATH, tokens[index]!);
@@ -95,6 +108,7 @@ export async function measureHttpOverhead(options: {
     // Both paths must answer each homeowner with their 20 newest notices before anything is timed.
     for (const [index, homeowner] of homeowners.entries()) {
       expected.check('HTTP', homeowner, (await overHttp(index)).items);
+      expected.check('HTTP via Next.js', homeowner, (await viaNext(index)).items);
       expected.check('in-process', homeowner, (await inProcess(index)).items);
     }
     await floor(0);
@@ -112,6 +126,7 @@ export async function measureHttpOverhead(options: {
         (caller: number, iteration: number) => floor((caller + iteration) % homeowners.length),
       ],
       ['http', 'HTTP procedure     ', loop(overHttp)],
+      ['viaNext', 'via Next.js route  ', loop(viaNext)],
       ['inProcess', 'in-process         ', loop(inProcess)],
     ] as const;
     const cells: HttpComparison[] = [];
@@ -131,13 +146,16 @@ export async function measureHttpOverhead(options: {
     return { startupSeconds, cells };
   } catch (error) {
     // The server's own words are usually the explanation (a crash, a missing variable).
-    const output = portal.output().trim().split('\n').slice(-20).join('\n');
+    const output = [portal, nextStart]
+      .map((server) => server.output().trim().split('\n').slice(-10).join('\n'))
+      .join('\n---\n');
     throw new Error(`${(error as Error).message}\n--- tenant portal output (last lines) ---\n${output}`, {
       cause: error,
     });
   } finally {
     client.close();
     await closeDatabase();
+    await stopNextStart();
     await stopPortal();
   }
 }

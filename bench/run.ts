@@ -267,9 +267,11 @@ function httpText(http: HttpResult | { skipped: string }): string {
   if ('skipped' in http) return http.skipped;
   return (
     `${httpTable(http)}\n\n${httpTargetText(http)}\n\n` +
-    `floor: GET /api/health (no database); HTTP: GET /api/trpc/noticeboard.list?input={"limit":20}; both on the same ` +
-    `\`next start\` (production build), pool of ${POOL_MAX}. In-process: createCallerFactory(appRouter) with the real ` +
-    `context. Portal start-up: ${http.startupSeconds.toFixed(1)} s.`
+    `floor: GET /api/health (no database, a Next.js route handler); HTTP: GET /api/trpc/noticeboard.list?input={"limit":20}; ` +
+    `both on the portal's production server (\`pnpm start\`: /api/trpc beside Next.js), pool of ${POOL_MAX}. ` +
+    `via Next.js: the same request to the same build under plain \`next start\` (Next.js's route handler, as in ` +
+    `\`pnpm dev\` and serverless deployments), its own pool of ${POOL_MAX}. In-process: createCallerFactory(appRouter) ` +
+    `with the real context. Portal start-up: ${http.startupSeconds.toFixed(1)} s.`
   );
 }
 

@@ -36,15 +36,17 @@ const embedded = await ensureDatabase(log);
 if (mode === 'dev' || embedded) ensureDevJwtSecret(log);
 
 const children: ChildProcess[] = APPS.map((app) => {
-  // Next.js itself, not through pnpm, so that SIGTERM reaches the server and it can drain.
+  // The server itself, not through pnpm, so that SIGTERM reaches it and it can drain: `next dev`,
+  // or the portal's production server (`server.ts`: `/api/trpc` beside Next.js).
   const cwd = path.join(ROOT, 'apps', app.name);
   const next = path.join(cwd, 'node_modules', 'next', 'dist', 'bin', 'next');
-  const child = spawn(process.execPath, [next, mode, '--port', app.port], {
+  const args = mode === 'dev' ? [next, 'dev', '--port', app.port] : ['--import', 'tsx', 'server.ts'];
+  const child = spawn(process.execPath, args, {
     cwd,
     env: {
       ...process.env,
       NEXT_TELEMETRY_DISABLED: '1',
-      ...(mode === 'start' ? { NODE_ENV: 'production', NEXT_MANUAL_SIG_HANDLE: 'true' } : {}),
+      ...(mode === 'start' ? { NODE_ENV: 'production', PORT: app.port } : {}),
       // The seeded accounts' sign-in page, unless .env or the shell says DEV_SIGN_IN=0.
       ...(mode === 'dev' ? { DEV_SIGN_IN: process.env.DEV_SIGN_IN ?? '1' } : {}),
     },

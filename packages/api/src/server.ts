@@ -13,5 +13,6 @@ export {
 export { getServerDeps } from './server/deps';
 export { drainAndClose, startServer } from './server/lifecycle';
 export { handleMetricsRequest } from './server/metrics-route';
+export { servePortal, type NextApp } from './server/portal-server';
 export { handleSignOut } from './server/session';
 export { handleTrpcRequest } from './server/trpc-route';

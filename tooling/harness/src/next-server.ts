@@ -8,7 +8,8 @@ import { freePort } from './net';
 
 /**
  * A production build of a portal (`next build` into its own dist directory, so that a running
- * `pnpm dev` is left alone) served by `next start` on a free port, as a real HTTP server.
+ * `pnpm dev` is left alone) served by the portal's production server (`server.ts`, what
+ * `pnpm start` runs) on a free port, as a real HTTP server.
  */
 
 const ROOT = path.resolve(import.meta.dirname, '../../..');
@@ -37,7 +38,18 @@ function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEn
   });
 }
 
-export async function startPortal(app: string, env: Record<string, string>): Promise<NextServer> {
+/**
+ * How the build is served: `portal` is the portal's own production server (`server.ts`, what
+ * `pnpm start` runs: `/api/trpc` beside Next.js); `next-start` is plain `next start`, every path
+ * through Next.js — what the bench compares the production server with.
+ */
+export type PortalServerKind = 'portal' | 'next-start';
+
+export async function startPortal(
+  app: string,
+  env: Record<string, string>,
+  { server = 'portal' }: { server?: PortalServerKind } = {},
+): Promise<NextServer> {
   const cwd = path.join(ROOT, 'apps', app);
   const next = path.join(cwd, 'node_modules', 'next', 'dist', 'bin', 'next');
   const baseEnv = {
@@ -47,17 +59,24 @@ export async function startPortal(app: string, env: Record<string, string>): Pro
     AUTH_JWT_ISSUER: DEV_TOKEN_ISSUER,
     NEXT_TELEMETRY_DISABLED: '1',
     NEXT_DIST_DIR: DIST_DIR,
-    // The portal handles SIGTERM itself: drain, close the pool, exit.
-    NEXT_MANUAL_SIG_HANDLE: 'true',
     // A production server refuses to start with DEV_SIGN_IN=1; a developer's shell may have it.
     DEV_SIGN_IN: '0',
   };
   if (!isBuildFresh(cwd)) await run(process.execPath, [next, 'build'], cwd, baseEnv);
 
   const port = await freePort();
-  const child: ChildProcess = spawn(process.execPath, [next, 'start', '--port', String(port)], {
+  const args =
+    server === 'portal' ? ['--import', 'tsx', 'server.ts'] : [next, 'start', '--port', String(port)];
+  const child: ChildProcess = spawn(process.execPath, args, {
     cwd,
-    env: { ...baseEnv, METRICS_TOKEN: TEST_METRICS_TOKEN, ...env },
+    env: {
+      ...baseEnv,
+      PORT: String(port),
+      METRICS_TOKEN: TEST_METRICS_TOKEN,
+      // `next start` leaves SIGTERM to the portal's drain only when told to.
+      ...(server === 'next-start' ? { NEXT_MANUAL_SIG_HANDLE: 'true' } : {}),
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -66,13 +85,13 @@ export async function startPortal(app: string, env: Record<string, string>): Pro
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 60_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`next start exited:\n${output}`);
+    if (child.exitCode !== null) throw new Error(`the portal's server exited:\n${output}`);
     const ok = await fetch(`${url}/api/health`).then(
       (response) => response.status === 200,
       () => false,
     );
     if (ok) break;
-    if (Date.now() > deadline) throw new Error(`next start did not become healthy:\n${output}`);
+    if (Date.now() > deadline) throw new Error(`the portal's server did not become healthy:\n${output}`);
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));

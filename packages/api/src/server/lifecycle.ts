@@ -35,8 +35,8 @@ const SHUTDOWN_GRACE_MS = 25_000;
 
 /**
  * SIGTERM / SIGINT: refuse new requests (503), let in-flight ones finish (up to the grace
- * period), then close the pool and exit. Next.js leaves the signals to us when started with
- * NEXT_MANUAL_SIG_HANDLE=true (the portals' start scripts set it).
+ * period), then close the pool and exit. The production server (`portal-server.ts`) leaves the
+ * signals to us; `next start` would too with NEXT_MANUAL_SIG_HANDLE=true.
  */
 function installShutdownHandlers(database: Database) {
   const shutdown = async (signal: string) => {

@@ -1,0 +1,6 @@
+import next from 'next';
+
+import { servePortal } from '@openhouse/api/server';
+
+/** `pnpm start`: the developer portal's production server, `/api/trpc` served beside Next.js. */
+await servePortal(next({ dir: import.meta.dirname }), { defaultPort: 3001 });

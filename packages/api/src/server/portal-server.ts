@@ -1,0 +1,82 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+
+import { isStartupRefusal, parseEnv, tcpPort } from '@openhouse/env';
+import { z } from 'zod';
+
+import { TRPC_ENDPOINT } from './trpc-route';
+import { serveTrpc } from './trpc-node';
+
+/** What the server needs of a portal's Next.js app: `next({ dir })`, from the portal's own `next`. */
+export interface NextApp {
+  prepare(): Promise<void>;
+  getRequestHandler(): (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+}
+
+/**
+ * A portal's production server (`pnpm start`): one Node HTTP server in which `/api/trpc/…` goes
+ * straight to the router (`trpc-node.ts`) and everything else — pages, assets, probes, metrics —
+ * to Next.js. Next.js's own work per request (routing, its request and response wrappers, the
+ * rendering context) cost more than the tRPC call it carried; the router, its bounds, the context
+ * and the one pool are the same either way (docs/PHASE_20.1_DB_POOLING.md, "The HTTP path").
+ *
+ * `app.prepare()` runs the portal's `instrumentation.ts`, so start-up is `next start`'s: every
+ * variable parsed, the login-role guard, the pool warmed, SIGTERM drained — before the port opens.
+ */
+export async function servePortal(app: NextApp, options: { defaultPort: number }): Promise<Server> {
+  if (process.env.NODE_ENV !== 'production') {
+    // Next.js and React read it before anything here runs: it must be set by whoever starts us.
+    console.error(
+      `NODE_ENV must be production for a portal's production server (it is "${process.env.NODE_ENV ?? ''}"); pnpm dev serves development`,
+    );
+    process.exit(1);
+  }
+  const port = portOrExit(options.defaultPort);
+  await app.prepare();
+  const handleWithNext = app.getRequestHandler();
+  const server = createServer((req, res) => {
+    if (isTrpcPath(req.url)) {
+      void serveTrpc(req, res);
+      return;
+    }
+    handleWithNext(req, res).catch((error: unknown) => {
+      // What `next start` does with a request Next.js itself failed on.
+      console.error(`[server] ${req.method} ${req.url}: ${(error as Error).message}`);
+      if (res.headersSent) res.destroy();
+      else {
+        res.statusCode = 500;
+        res.end('Internal Server Error');
+      }
+    });
+  });
+  await new Promise<void>((resolve) => {
+    server.once('error', (error: NodeJS.ErrnoException) => {
+      console.error(
+        error.code === 'EADDRINUSE'
+          ? `PORT ${port} is already in use: stop what holds it or set PORT`
+          : `Cannot listen on PORT ${port}: ${error.message}`,
+      );
+      process.exit(1);
+    });
+    server.listen(port, () => resolve());
+  });
+  console.log(`[server] listening on http://localhost:${port} (${TRPC_ENDPOINT} served beside Next.js)`);
+  return server;
+}
+
+/** `PORT`, else the portal's own default; a bad value is one line naming it, and exit 1. */
+function portOrExit(defaultPort: number): number {
+  try {
+    return parseEnv(z.object({ PORT: tcpPort('PORT').default(defaultPort) }), process.env).PORT;
+  } catch (error) {
+    if (!isStartupRefusal(error)) throw error;
+    console.error(error.message);
+    process.exit(1);
+  }
+}
+
+/** `/api/trpc`, `/api/trpc/<path>` or `/api/trpc?…` — the router's URLs, and nothing else. */
+export function isTrpcPath(url: string | undefined): boolean {
+  if (!url?.startsWith(TRPC_ENDPOINT)) return false;
+  const next = url.charAt(TRPC_ENDPOINT.length);
+  return next === '' || next === '/' || next === '?';
+}
