@@ -124,21 +124,24 @@ export async function measureHttpOverhead(options: {
         'floor',
         'floor (/api/health)',
         (caller: number, iteration: number) => floor((caller + iteration) % homeowners.length),
+        portal.pid,
       ],
-      ['http', 'HTTP procedure     ', loop(overHttp)],
-      ['viaNext', 'via Next.js route  ', loop(viaNext)],
-      ['inProcess', 'in-process         ', loop(inProcess)],
+      ['http', 'HTTP procedure     ', loop(overHttp), portal.pid],
+      ['viaNext', 'via Next.js route  ', loop(viaNext), nextStart.pid],
+      ['inProcess', 'in-process         ', loop(inProcess), undefined],
     ] as const;
     const cells: HttpComparison[] = [];
     for (const concurrency of options.concurrencies) {
       const cell = { concurrency } as HttpComparison;
       // Back to back per concurrency, so the ratios compare runs seconds apart on a shared machine.
-      for (const [key, name, op] of ways) {
+      for (const [key, name, op, serverPid] of ways) {
         client.reset(); // no sockets left idle since the last HTTP run (see KeepAliveClient)
         await closedLoop(concurrency, options.warmupSeconds, op);
-        cell[key] = await closedLoop(concurrency, options.seconds, op);
+        cell[key] = await closedLoop(concurrency, options.seconds, op, { serverPid });
+        const cpu = cell[key].serverCpuUsPerOp ?? cell[key].clientCpuUsPerOp;
         log(
-          `  ${name} ${String(concurrency).padStart(2)} callers: ${cell[key].opsPerSecond.toFixed(0)} ops/s`,
+          `  ${name} ${String(concurrency).padStart(2)} callers: ${cell[key].opsPerSecond.toFixed(0)} ops/s` +
+            (cpu === undefined ? '' : `, ${cpu.toFixed(0)} µs server CPU per request`),
         );
       }
       cells.push(cell);

@@ -14,6 +14,12 @@ export interface CellResult {
   meanMs: number;
   /** CPU this process spent per request (µs): the client's share of the cost, when measured here. */
   clientCpuUsPerOp?: number;
+  /**
+   * CPU the server process spent per request (µs), for a server in another process: what a request
+   * costs it, steadier than req/s on a shared machine (another tenant's load slows the clock, not
+   * the work). 10 ms resolution over the whole cell.
+   */
+  serverCpuUsPerOp?: number;
   /** Share of the machine's CPU time that was busy (all processes), when /proc/stat exists. */
   machineBusy?: number;
 }
@@ -39,10 +45,12 @@ export async function closedLoop(
   concurrency: number,
   seconds: number,
   op: (caller: number, iteration: number) => Promise<unknown>,
+  { serverPid }: { serverPid?: number } = {},
 ): Promise<CellResult> {
   const latencies: number[] = [];
   let failure: unknown;
   const cpuBefore = process.cpuUsage();
+  const serverBefore = serverPid === undefined ? undefined : processCpuUs(serverPid);
   const machineBefore = machineCpu();
   const started = performance.now();
   const deadline = started + seconds * 1000;
@@ -64,15 +72,36 @@ export async function closedLoop(
   const elapsedSeconds = (performance.now() - started) / 1000;
   const cpu = process.cpuUsage(cpuBefore);
   const machineAfter = machineCpu();
+  const serverAfter = serverPid === undefined ? undefined : processCpuUs(serverPid);
   return {
     ...summarise(concurrency, latencies, elapsedSeconds),
     clientCpuUsPerOp: latencies.length ? (cpu.user + cpu.system) / latencies.length : undefined,
+    serverCpuUsPerOp:
+      serverBefore !== undefined && serverAfter !== undefined && latencies.length
+        ? (serverAfter - serverBefore) / latencies.length
+        : undefined,
     machineBusy:
       machineBefore && machineAfter
         ? 1 - (machineAfter.idle - machineBefore.idle) / (machineAfter.total - machineBefore.total)
         : undefined,
   };
 }
+
+/** User and system CPU time another process has used (µs), from /proc (Linux); undefined elsewhere. */
+export function processCpuUs(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name, which may hold spaces: state is the first, utime the 12th.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = Number(fields[11]) + Number(fields[12]);
+    return (ticks * 1_000_000) / CLOCK_TICKS_PER_SECOND;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Linux's USER_HZ, the unit of /proc's CPU times: 100 on every architecture it runs on. */
+const CLOCK_TICKS_PER_SECOND = 100;
 
 /** Idle and total CPU ticks of the whole machine (Linux); undefined elsewhere. */
 export function machineCpu(): { idle: number; total: number } | undefined {

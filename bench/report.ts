@@ -8,7 +8,7 @@ import { dataSizesTable } from '@openhouse/harness/scaled-database';
 
 import type { BenchDatabase, BenchServer } from './database';
 import type { HttpResult } from './http';
-import { isSkipped, type Cell } from './measure';
+import { isSkipped, type Cell, type CellResult } from './measure';
 import type { WarmupResult } from './warmup';
 import type { Way, WayKey } from './ways/way';
 
@@ -237,6 +237,31 @@ export function httpTable(result: HttpResult): string {
       ratioText(viaNext.opsPerSecond / floor.opsPerSecond),
       ratioText(http.opsPerSecond / inProcess.opsPerSecond),
       msText(http.p50Ms - floor.p50Ms),
+    ]),
+  );
+}
+
+/**
+ * What each request cost the process that served it (µs of CPU, user + system): the portal's
+ * server for the HTTP ways, this process for the in-process one. Steadier than req/s on a shared
+ * machine, and it says where the time goes: HTTP minus in-process is the HTTP path's own cost.
+ */
+export function httpCpuTable(result: HttpResult): string {
+  const us = (cell: CellResult) => {
+    const value = cell.serverCpuUsPerOp ?? cell.clientCpuUsPerOp;
+    return value === undefined ? '–' : value.toFixed(0);
+  };
+  return markdownTable(
+    ['callers', 'floor µs', 'HTTP µs', 'via Next.js µs', 'in-process µs', 'via Next.js/HTTP'],
+    result.cells.map(({ concurrency, floor, http, viaNext, inProcess }) => [
+      String(concurrency),
+      us(floor),
+      us(http),
+      us(viaNext),
+      us(inProcess),
+      http.serverCpuUsPerOp && viaNext.serverCpuUsPerOp
+        ? ratioText(viaNext.serverCpuUsPerOp / http.serverCpuUsPerOp)
+        : '–',
     ]),
   );
 }

@@ -14,6 +14,7 @@ import { parseBenchOptions, POOL_MAX, type BenchOptions } from './options';
 import {
   costTable,
   dataText,
+  httpCpuTable,
   httpTable,
   httpTargetText,
   machineFacts,
@@ -267,6 +268,7 @@ function httpText(http: HttpResult | { skipped: string }): string {
   if ('skipped' in http) return http.skipped;
   return (
     `${httpTable(http)}\n\n${httpTargetText(http)}\n\n` +
+    `CPU per request of the process that served it (µs, user + system):\n\n${httpCpuTable(http)}\n\n` +
     `floor: GET /api/health (no database, a Next.js route handler); HTTP: GET /api/trpc/noticeboard.list?input={"limit":20}; ` +
     `both on the portal's production server (\`pnpm start\`: /api/trpc beside Next.js), pool of ${POOL_MAX}. ` +
     `via Next.js: the same request to the same build under plain \`next start\` (Next.js's route handler, as in ` +

@@ -1,3 +1,5 @@
+import type { Socket } from 'node:net';
+
 import { drizzle } from 'drizzle-orm/node-postgres';
 import type pg from 'pg';
 
@@ -86,11 +88,25 @@ export interface RlsRunOptions {
 }
 
 /**
+ * Holds the connection's writes until the event loop's next turn, so that BEGIN, the prelude and
+ * `fn`'s first statement — queued through promise continuations alone, before that turn — leave in
+ * one write instead of three. Each write is a system call and, on the database's side, a read; on
+ * a busy server that is CPU better spent on requests. If `fn` waits on anything else before its
+ * first statement, BEGIN and the prelude still go at that next turn.
+ */
+function sendTogether(client: pg.PoolClient): void {
+  const socket = (client as unknown as { connection?: { stream?: Partial<Socket> } }).connection?.stream;
+  if (!socket?.cork || !socket.uncork) return;
+  socket.cork();
+  setImmediate(() => socket.uncork?.());
+}
+
+/**
  * Runs `fn` inside one transaction on a pooled connection, as the caller's request role with `claims`.
  *
  * BEGIN and the prelude are sent without waiting for their replies; on a pipelined client the
- * first query of `fn` follows them in the same write, so a one-query request costs two round trips
- * (BEGIN+prelude+query, COMMIT). Safety does not depend on the ordering of replies: if BEGIN or
+ * first query of `fn` follows them in the same write (`sendTogether`), so a one-query request
+ * costs two round trips and two writes (BEGIN+prelude+query, COMMIT). Safety does not depend on the ordering of replies: if BEGIN or
  * the prelude fails, Postgres aborts the transaction and every later statement of `fn` fails too;
  * and the login role itself holds no table privileges.
  *
@@ -138,6 +154,7 @@ export async function runWithRls<T>(
   let transactionIdRefused = false;
   let result: T;
   try {
+    sendTogether(client);
     const prelude = Promise.all([
       client.query(options.readOnly ? 'begin read only' : 'begin').then(() => (begun = true)),
       client.query(PRELUDE, params),

@@ -20,6 +20,8 @@ export const TEST_METRICS_TOKEN = 'openhouse-test-metrics-token-0123456789';
 
 export interface NextServer {
   url: string;
+  /** The server's process (for its CPU time). */
+  pid: number;
   output: () => string;
   /** Sends `signal` and resolves with the exit code once the process has exited. */
   signal(signal: NodeJS.Signals): Promise<number | null>;
@@ -97,6 +99,7 @@ export async function startPortal(
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   return {
     url,
+    pid: child.pid!,
     output: () => output,
     signal: (signal) => {
       child.kill(signal);

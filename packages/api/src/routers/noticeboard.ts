@@ -1,12 +1,25 @@
 import { TRPCError } from '@trpc/server';
-import { and, asc, eq, gt, gte, isNotNull, isNull, or, sql, type AnyColumn, type SQL } from 'drizzle-orm';
+import {
+  and,
+  asc,
+  eq,
+  gt,
+  gte,
+  isNotNull,
+  isNull,
+  or,
+  sql,
+  type AnyColumn,
+  type SQL,
+  type SQLWrapper,
+} from 'drizzle-orm';
 
 import type { Claims } from '@openhouse/auth';
 import { z } from 'zod';
 
-import { schema, type Db } from '@openhouse/db';
+import { placeholders, preparedFor, schema, type Db } from '@openhouse/db';
 
-import { encodeCursor, keyset, pageInput, toPage } from '../pagination';
+import { decodeCursor, encodeCursor, newestFirst, pageInput, rowsAfter, toPage } from '../pagination';
 import { developerProcedure, homeownerProcedure, protectedProcedure } from '../procedures';
 import { router } from '../trpc';
 
@@ -19,15 +32,15 @@ export const MAX_MARK_READ = 100;
  * Whether the homeowner has not opened the notice: one primary-key lookup per listed notice, in
  * their own reads (RLS lets them see no one else's). The caller's tenant and id are repeated from
  * the claims so that the lookup is an index probe on (tenant_id, user_id, notice_id). Staff have
- * no reads: for them nothing is unread.
+ * no reads: for them nothing is unread (`false`, no `reader`).
  */
-function unreadColumn(claims: Claims) {
-  if (claims.app_role !== 'homeowner') return sql<boolean>`false`;
+function unreadColumn(reader: { tenantId: SQLWrapper; userId: SQLWrapper } | undefined) {
+  if (!reader) return sql<boolean>`false`;
   // A scalar subquery, not `not exists`: Postgres may run an EXISTS as one hashed scan of all the
   // homeowner's reads (tens of thousands) where a page needs twenty probes; a scalar one it cannot.
   // Spelled out: Drizzle leaves a one-table select's columns unqualified (see audienceColumns).
   return sql<boolean>`(select true from notice_reads r
-    where r.tenant_id = ${claims.tenant_id}::uuid and r.user_id = ${claims.sub}::uuid
+    where r.tenant_id = ${reader.tenantId}::uuid and r.user_id = ${reader.userId}::uuid
       and r.notice_id = notices.id) is null`;
 }
 
@@ -74,8 +87,12 @@ export interface ScopeColumns {
  */
 export function filterConditions(
   table: ScopeColumns,
-  claims: Pick<Claims, 'tenant_id' | 'development_id'>,
-  input: { developmentId?: string; audience: 'all' | 'development' | 'house'; houseId?: string },
+  claims: { tenant_id: string | SQLWrapper; development_id?: string | SQLWrapper },
+  input: {
+    developmentId?: string | SQLWrapper;
+    audience: 'all' | 'development' | 'house';
+    houseId?: string | SQLWrapper;
+  },
   search: SQL | undefined,
 ): (SQL | undefined)[] {
   return [
@@ -175,6 +192,10 @@ export async function resolveAudience(
   };
 }
 
+/** Notices whose title or message has every word of a search (`searchQuery`'s tsquery). */
+const noticeSearch = (words: string | SQLWrapper) =>
+  sql`to_tsvector('english', ${notices.title} || ' ' || ${notices.body}) @@ to_tsquery('english', ${words})`;
+
 export const noticeboardRouter = router({
   /**
    * Newest first. RLS decides what is visible: a homeowner gets their development's notices and
@@ -184,31 +205,59 @@ export const noticeboardRouter = router({
   list: protectedProcedure
     .input(z.object({ ...pageInput, ...listFilters }).default({ limit: 20, audience: 'all' }))
     .query(async ({ ctx, input }) => {
-      const { after, orderBy } = keyset(notices, input.cursor);
-      const words = searchQuery(input.q);
-      const search = words
-        ? sql`to_tsvector('english', ${notices.title} || ' ' || ${notices.body}) @@ to_tsquery('english', ${words})`
-        : undefined;
-      const conditions = filterConditions(notices, ctx.claims, input, search);
-      const rows = await ctx.db
-        .select({
-          id: notices.id,
-          developmentId: notices.developmentId,
-          houseId: notices.houseId,
-          title: notices.title,
-          body: notices.body,
-          createdAt: notices.createdAt,
-          ...audienceColumns('notices'),
-          unread: unreadColumn(ctx.claims),
-        })
-        .from(notices)
-        .where(and(after, ...conditions))
-        .orderBy(...orderBy)
-        .limit(input.limit + 1);
-      const page = toPage(rows, input.limit);
+      const { claims } = ctx;
+      const cursor = input.cursor ? decodeCursor(input.cursor) : undefined;
+      // Every value of the page's query; the SQL has a placeholder for each one present.
+      const values = {
+        tenantId: claims.tenant_id,
+        userId: claims.app_role === 'homeowner' ? claims.sub : undefined,
+        scopeDevelopmentId: claims.development_id,
+        developmentId: input.developmentId,
+        houseId: input.houseId,
+        words: searchQuery(input.q) ?? undefined,
+        cursorCreatedAt: cursor?.createdAt,
+        cursorId: cursor?.id,
+        limit: input.limit + 1,
+      };
+      const present = Object.keys(values).filter((name) => values[name as keyof typeof values] !== undefined);
+      const page = preparedFor(ctx.db, `noticeboard.list ${input.audience} ${present.join(' ')}`, (db) => {
+        const p = placeholders(values);
+        const scope = { tenant_id: p.tenantId, development_id: p.scopeDevelopmentId };
+        const filters = { ...p, audience: input.audience };
+        return db
+          .select({
+            id: notices.id,
+            developmentId: notices.developmentId,
+            houseId: notices.houseId,
+            title: notices.title,
+            body: notices.body,
+            createdAt: notices.createdAt,
+            ...audienceColumns('notices'),
+            unread: unreadColumn(p.userId && { tenantId: p.tenantId, userId: p.userId }),
+          })
+          .from(notices)
+          .where(
+            and(
+              p.cursorCreatedAt && rowsAfter(notices, p.cursorCreatedAt, p.cursorId!),
+              ...filterConditions(notices, scope, filters, p.words && noticeSearch(p.words)),
+            ),
+          )
+          .orderBy(...newestFirst(notices))
+          .limit(p.limit)
+          .prepare('');
+      });
+      const rows = await page.execute(values);
+      // The "Newer" link's query is not a hot one: built from the values as they are.
+      const search = values.words ? noticeSearch(values.words) : undefined;
       return {
-        ...page,
-        previousCursor: await previousCursor(ctx.db, notices, input.cursor, input.limit, conditions),
+        ...toPage(rows, input.limit),
+        previousCursor: await previousCursor(
+          ctx.db,
+          notices,
+          input.cursor,
+          input.limit,
+          filterConditions(notices, claims, input, search),
+        ),
       };
     }),
 

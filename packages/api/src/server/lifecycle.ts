@@ -1,5 +1,5 @@
 import { assertSafeLoginRole, type Database } from '@openhouse/db';
-import { isStartupRefusal } from '@openhouse/env';
+import { isStartupRefusal, processSingleton } from '@openhouse/env';
 import { flushErrorTracking, initErrorTracking, loadSentryEnv } from '@openhouse/error-tracker';
 
 import { loadAssistantEnv } from '../assistant/env';
@@ -11,8 +11,16 @@ import { drain } from './drain';
  * Start-up: parse every variable, start error tracking, check the login role cannot see past
  * RLS, open `DB_POOL_MIN` connections, take over SIGTERM. A bad setting or an unsafe role prints
  * one line saying so and stops the process.
+ *
+ * Once per process: the production server (`portal-server.ts`) starts before Next.js, and Next.js's
+ * instrumentation hook — its own bundled copy of this module — then finds it started. So the pool
+ * and every process-wide object are this (unbundled) copy's, the one `/api/trpc` runs on.
  */
-export async function startServer(): Promise<void> {
+export function startServer(): Promise<void> {
+  return processSingleton('api.server-started', start);
+}
+
+async function start(): Promise<void> {
   try {
     initErrorTracking(loadSentryEnv());
     // The assistant's model settings and the request limits are checked here too, not at first use.

@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { isStartupRefusal, parseEnv, tcpPort } from '@openhouse/env';
 import { z } from 'zod';
 
+import { startServer } from './lifecycle';
 import { TRPC_ENDPOINT } from './trpc-route';
 import { serveTrpc } from './trpc-node';
 
@@ -19,8 +20,9 @@ export interface NextApp {
  * rendering context) cost more than the tRPC call it carried; the router, its bounds, the context
  * and the one pool are the same either way (docs/PHASE_20.1_DB_POOLING.md, "The HTTP path").
  *
- * `app.prepare()` runs the portal's `instrumentation.ts`, so start-up is `next start`'s: every
- * variable parsed, the login-role guard, the pool warmed, SIGTERM drained — before the port opens.
+ * Start-up is `next start`'s — every variable parsed, the login-role guard, the pool warmed,
+ * SIGTERM drained — before the port opens; it runs here first, so the pool is built by the code
+ * `/api/trpc` runs, and the portal's `instrumentation.ts` (in `app.prepare()`) finds it done.
  */
 export async function servePortal(app: NextApp, options: { defaultPort: number }): Promise<Server> {
   if (process.env.NODE_ENV !== 'production') {
@@ -31,6 +33,7 @@ export async function servePortal(app: NextApp, options: { defaultPort: number }
     process.exit(1);
   }
   const port = portOrExit(options.defaultPort);
+  await startServer();
   await app.prepare();
   const handleWithNext = app.getRequestHandler();
   const server = createServer((req, res) => {
