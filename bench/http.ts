@@ -1,4 +1,6 @@
 import { Agent, request } from 'node:http';
+
+import autocannon from 'autocannon';
 import { performance } from 'node:perf_hooks';
 
 import { appRouter, createCallerFactory, createContext } from '@openhouse/api';
@@ -7,7 +9,7 @@ import { mintDevToken } from '@openhouse/auth/dev-token';
 import { startPortal } from '@openhouse/harness/next-server';
 import type { Teardown } from '@openhouse/harness/teardown';
 
-import { closedLoop, type CellResult } from './measure';
+import { closedLoop, machineCpu, medianCell, medianRatio, processCpuUs, type CellResult } from './measure';
 import { POOL_MAX, POOL_MIN } from './options';
 import { NOTICE_LIMIT, type BenchHomeowner, type ExpectedRows } from './workload';
 import { appDatabase } from './ways/with-rls';
@@ -24,8 +26,17 @@ import { appDatabase } from './ways/with-rls';
  * the same size.
  */
 
+type WayKey = 'floor' | 'http' | 'viaNext' | 'inProcess';
+
+/** Rounds each HTTP cell is interleaved in (see measureHttpOverhead). */
+export const HTTP_ROUNDS = 5;
+
 export interface HttpComparison {
   concurrency: number;
+  /** HTTP over floor req/s: the median of the rounds' own ratios. */
+  httpToFloor: number;
+  /** Via Next.js over floor req/s: the median of the rounds' own ratios. */
+  viaNextToFloor: number;
   floor: CellResult;
   http: CellResult;
   /** The procedure through Next.js's route handler (`next start`). */
@@ -113,37 +124,61 @@ export async function measureHttpOverhead(options: {
     }
     await floor(0);
 
-    const loop =
-      (call: (index: number) => Promise<ListResponse>) => async (caller: number, iteration: number) => {
-        const { items } = await call((caller + iteration) % homeowners.length);
-        if (items.length !== NOTICE_LIMIT)
-          throw new Error(`bench: ${items.length} notices instead of ${NOTICE_LIMIT}`);
-      };
-    const ways = [
+    const inProcessLoop = async (caller: number, iteration: number) => {
+      const { items } = await inProcess((caller + iteration) % homeowners.length);
+      if (items.length !== NOTICE_LIMIT)
+        throw new Error(`bench: ${items.length} notices instead of ${NOTICE_LIMIT}`);
+    };
+    // Over HTTP the client is autocannon, as the issue measured: little CPU of the machine it
+    // shares with the server and Postgres. The answers were checked above.
+    const ways: [WayKey, string, (concurrency: number, seconds: number) => Promise<CellResult>][] = [
       [
         'floor',
         'floor (/api/health)',
-        (caller: number, iteration: number) => floor((caller + iteration) % homeowners.length),
-        portal.pid,
+        (c, s) => autocannonCell(portal.url + FLOOR_PATH, tokens, c, s, portal.pid),
       ],
-      ['http', 'HTTP procedure     ', loop(overHttp), portal.pid],
-      ['viaNext', 'via Next.js route  ', loop(viaNext), nextStart.pid],
-      ['inProcess', 'in-process         ', loop(inProcess), undefined],
-    ] as const;
+      [
+        'http',
+        'HTTP procedure     ',
+        (c, s) => autocannonCell(portal.url + PROCEDURE_PATH, tokens, c, s, portal.pid),
+      ],
+      [
+        'viaNext',
+        'via Next.js route  ',
+        (c, s) => autocannonCell(nextStart.url + PROCEDURE_PATH, tokens, c, s, nextStart.pid),
+      ],
+      ['inProcess', 'in-process         ', (c, s) => closedLoop(c, s, inProcessLoop)],
+    ];
     const cells: HttpComparison[] = [];
     for (const concurrency of options.concurrencies) {
-      const cell = { concurrency } as HttpComparison;
-      // Back to back per concurrency, so the ratios compare runs seconds apart on a shared machine.
-      for (const [key, name, op, serverPid] of ways) {
-        client.reset(); // no sockets left idle since the last HTTP run (see KeepAliveClient)
-        await closedLoop(concurrency, options.warmupSeconds, op);
-        cell[key] = await closedLoop(concurrency, options.seconds, op, { serverPid });
+      for (const [, , measure] of ways) await measure(concurrency, options.warmupSeconds);
+      // Interleaved: each way in turn for a slice of its time, HTTP_ROUNDS times. The machine is
+      // shared, and its speed drifts within seconds; a slow spell then lands on every way alike,
+      // and each round's ratios compare ways measured side by side.
+      const slices = { floor: [], http: [], viaNext: [], inProcess: [] } as Record<WayKey, CellResult[]>;
+      for (let round = 0; round < HTTP_ROUNDS; round++) {
+        for (const [key, , measure] of ways)
+          slices[key].push(await measure(concurrency, options.seconds / HTTP_ROUNDS));
+      }
+      const cell: HttpComparison = {
+        concurrency,
+        floor: medianCell(slices.floor),
+        http: medianCell(slices.http),
+        viaNext: medianCell(slices.viaNext),
+        inProcess: medianCell(slices.inProcess),
+        httpToFloor: medianRatio(slices.http, slices.floor),
+        viaNextToFloor: medianRatio(slices.viaNext, slices.floor),
+      };
+      for (const [key, name] of ways) {
         const cpu = cell[key].serverCpuUsPerOp ?? cell[key].clientCpuUsPerOp;
         log(
           `  ${name} ${String(concurrency).padStart(2)} callers: ${cell[key].opsPerSecond.toFixed(0)} ops/s` +
             (cpu === undefined ? '' : `, ${cpu.toFixed(0)} µs server CPU per request`),
         );
       }
+      log(
+        `  HTTP/floor ${concurrency} callers: ${cell.httpToFloor.toFixed(2)}× (median of ${HTTP_ROUNDS} rounds)`,
+      );
       cells.push(cell);
     }
     return { startupSeconds, cells };
@@ -161,6 +196,64 @@ export async function measureHttpOverhead(options: {
     await stopNextStart();
     await stopPortal();
   }
+}
+
+/**
+ * `concurrency` keep-alive connections sending `GET url` back to back for `seconds`, each request
+ * with the next homeowner's token, and the CPU the server process spent meanwhile. Anything but a
+ * 200 fails the cell: a benchmark of errors is worthless.
+ */
+async function autocannonCell(
+  url: string,
+  tokens: string[],
+  concurrency: number,
+  seconds: number,
+  serverPid: number,
+): Promise<CellResult> {
+  let sent = 0;
+  const cpuBefore = process.cpuUsage();
+  const serverBefore = processCpuUs(serverPid);
+  const machineBefore = machineCpu();
+  const result = await autocannon({
+    url,
+    connections: concurrency,
+    duration: seconds,
+    requests: [
+      {
+        setupRequest: (request) => ({
+          ...request,
+          headers: { ...request.headers, authorization: `Bearer ${tokens[sent++ % tokens.length]}` },
+        }),
+      },
+    ],
+  });
+  const serverAfter = processCpuUs(serverPid);
+  const machineAfter = machineCpu();
+  const cpu = process.cpuUsage(cpuBefore);
+  if (result.non2xx > 0 || result.errors > 0 || result.timeouts > 0) {
+    throw new Error(
+      `bench: GET ${url}: ${result.non2xx} non-2xx answers, ${result.errors} errors, ${result.timeouts} timeouts`,
+    );
+  }
+  const ops = result.requests.total;
+  return {
+    concurrency,
+    ops,
+    seconds: result.duration,
+    opsPerSecond: ops / result.duration,
+    p50Ms: result.latency.p50,
+    p99Ms: result.latency.p99,
+    meanMs: result.latency.average,
+    clientCpuUsPerOp: ops ? (cpu.user + cpu.system) / ops : undefined,
+    serverCpuUsPerOp:
+      serverBefore !== undefined && serverAfter !== undefined && ops
+        ? (serverAfter - serverBefore) / ops
+        : undefined,
+    machineBusy:
+      machineBefore && machineAfter
+        ? 1 - (machineAfter.idle - machineBefore.idle) / (machineAfter.total - machineBefore.total)
+        : undefined,
+  };
 }
 
 /**

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 
-import { percentile } from '@openhouse/harness/stats';
+import { median, percentile } from '@openhouse/harness/stats';
 
 /** One cell of the table: one way at one concurrency. */
 export interface CellResult {
@@ -127,4 +127,33 @@ export function summarise(concurrency: number, latenciesMs: ArrayLike<number>, s
     p99Ms: percentile(sorted, 99),
     meanMs: sorted.length ? total / sorted.length : Number.NaN,
   };
+}
+
+/**
+ * One cell from slices of it measured apart (interleaved with other ways): ops/s and latencies are
+ * the slices' medians, CPU per request is over all of their requests.
+ */
+export function medianCell(slices: CellResult[]): CellResult {
+  const ops = slices.reduce((sum, slice) => sum + slice.ops, 0);
+  const perOp = (pick: (slice: CellResult) => number | undefined) =>
+    slices.every((slice) => pick(slice) !== undefined) && ops > 0
+      ? slices.reduce((sum, slice) => sum + pick(slice)! * slice.ops, 0) / ops
+      : undefined;
+  return {
+    concurrency: slices[0]!.concurrency,
+    ops,
+    seconds: slices.reduce((sum, slice) => sum + slice.seconds, 0),
+    opsPerSecond: median(slices.map((slice) => slice.opsPerSecond)),
+    p50Ms: median(slices.map((slice) => slice.p50Ms)),
+    p99Ms: median(slices.map((slice) => slice.p99Ms)),
+    meanMs: median(slices.map((slice) => slice.meanMs)),
+    clientCpuUsPerOp: perOp((slice) => slice.clientCpuUsPerOp),
+    serverCpuUsPerOp: perOp((slice) => slice.serverCpuUsPerOp),
+    machineBusy: median(slices.map((slice) => slice.machineBusy ?? Number.NaN)),
+  };
+}
+
+/** The median over rounds of `ways[i]`'s req/s over `references[i]`'s, measured side by side. */
+export function medianRatio(ways: CellResult[], references: CellResult[]): number {
+  return median(ways.map((slice, round) => slice.opsPerSecond / references[round]!.opsPerSecond));
 }

@@ -222,7 +222,7 @@ export function httpTable(result: HttpResult): string {
       'HTTP/in-process',
       'p50 over floor ms',
     ],
-    result.cells.map(({ concurrency, floor, http, viaNext, inProcess }) => [
+    result.cells.map(({ concurrency, floor, http, viaNext, inProcess, httpToFloor, viaNextToFloor }) => [
       String(concurrency),
       opsText(floor.opsPerSecond),
       msText(floor.p50Ms),
@@ -233,8 +233,8 @@ export function httpTable(result: HttpResult): string {
       msText(viaNext.p50Ms),
       opsText(inProcess.opsPerSecond),
       msText(inProcess.p50Ms),
-      ratioText(http.opsPerSecond / floor.opsPerSecond),
-      ratioText(viaNext.opsPerSecond / floor.opsPerSecond),
+      ratioText(httpToFloor),
+      ratioText(viaNextToFloor),
       ratioText(http.opsPerSecond / inProcess.opsPerSecond),
       msText(http.p50Ms - floor.p50Ms),
     ]),
@@ -273,7 +273,7 @@ export function httpTargetText(result: HttpResult): string {
   const cell = result.cells.find((candidate) => candidate.concurrency === HTTP_TARGET.atConcurrency);
   if (!cell)
     return `target HTTP/floor ≥ ${HTTP_TARGET.atLeast} at ${HTTP_TARGET.atConcurrency} callers: not measured`;
-  const reached = cell.http.opsPerSecond / cell.floor.opsPerSecond;
+  const reached = cell.httpToFloor;
   return (
     `target HTTP/floor ≥ ${HTTP_TARGET.atLeast} at ${HTTP_TARGET.atConcurrency} callers: ${ratioText(reached)} — ` +
     (reached >= HTTP_TARGET.atLeast ? 'met' : 'NOT met')

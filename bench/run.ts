@@ -8,7 +8,7 @@ import { scalesToMeasure } from '@openhouse/harness/scaled-database';
 import type { Teardown } from '@openhouse/harness/teardown';
 
 import { startBenchDatabases, type BenchDatabase } from './database';
-import { measureHttpOverhead, type HttpResult } from './http';
+import { HTTP_ROUNDS, measureHttpOverhead, type HttpResult } from './http';
 import { isSkipped, type Cell } from './measure';
 import { parseBenchOptions, POOL_MAX, type BenchOptions } from './options';
 import {
@@ -273,7 +273,9 @@ function httpText(http: HttpResult | { skipped: string }): string {
     `both on the portal's production server (\`pnpm start\`: /api/trpc beside Next.js), pool of ${POOL_MAX}. ` +
     `via Next.js: the same request to the same build under plain \`next start\` (Next.js's route handler, as in ` +
     `\`pnpm dev\` and serverless deployments), its own pool of ${POOL_MAX}. In-process: createCallerFactory(appRouter) ` +
-    `with the real context. Portal start-up: ${http.startupSeconds.toFixed(1)} s.`
+    `with the real context. The four ways take turns, ${HTTP_ROUNDS} rounds of a fifth of the time each: ops/s and ` +
+    `latencies are the rounds' medians, HTTP/floor and via Next.js/floor the median of each round's own ratio. ` +
+    `Portal start-up: ${http.startupSeconds.toFixed(1)} s.`
   );
 }
 

@@ -54,7 +54,8 @@ function inTransaction<Base, Typed>(base: Base, attach: (builder: Base) => Typed
     use: (fn) => wrap(builder.use(fn)),
     meta: (meta) => wrap(builder.meta(meta)),
     output: (parser) => wrap(builder.output(parser)),
-    query: (resolver) => withTransaction(builder).query(resolver),
+    // A query has no idempotency key to honour: the transaction alone, one middleware fewer.
+    query: (resolver) => builder.use(rlsTransaction).query(resolver),
     mutation: (resolver) => withTransaction(builder).mutation(resolver),
   });
   return wrap(base as unknown as AnyBuilder) as unknown as Typed;

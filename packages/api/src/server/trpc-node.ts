@@ -44,23 +44,20 @@ const COMPRESS_FROM_BYTES = 1024;
 const gzip = promisify(gzipCallback);
 
 /**
- * The Node request as a fetch `Request`: headers as sent, the body (if any) as a stream that the
- * bounds in `request-bounds.ts` read, and a signal that aborts when the client goes away.
+ * The Node request as a fetch `Request`: headers as sent, and the body (if any) as a stream that
+ * the bounds in `request-bounds.ts` read. No abort signal follows the client: no procedure
+ * listens for one, each costs two `AbortSignal`s a request, and a client that leaves is already
+ * handled here — its answer is dropped, and it stops counting in flight.
  */
 function toFetchRequest(req: IncomingMessage, res: ServerResponse): Request {
   const headers = new Headers();
   for (let i = 0; i < req.rawHeaders.length; i += 2)
     headers.append(req.rawHeaders[i]!, req.rawHeaders[i + 1]!);
-  const gone = new AbortController();
-  res.once('close', () => {
-    if (!res.writableFinished) gone.abort();
-  });
   const method = req.method ?? 'GET';
   const hasBody = method !== 'GET' && method !== 'HEAD';
   return new Request(createURL(req), {
     method,
     headers,
-    signal: gone.signal,
     body: hasBody ? bodyStream(req, res) : undefined,
     // A streamed request body must say so (fetch's rule; Node's types lag behind it).
     ...(hasBody ? { duplex: 'half' } : {}),
