@@ -15,7 +15,7 @@ import { POOL_MAX, POOL_MIN } from './options';
 import { benchHomeowners } from './workload';
 
 /**
- * Where the HTTP path's time goes: the tenant portal's production server (`next start`) runs under
+ * Where the HTTP path's time goes: the tenant portal's production server (`server.ts`) runs under
  * V8's CPU profiler (`cpu-profile-preload.mjs`, what `--cpu-prof` does) while autocannon drives
  * `noticeboard.list` (or, with `--path floor`, the floor route); the profile is then summarised by
  * package and function through the build's source maps (`cpu-profile-summary.ts`). The

@@ -7,7 +7,7 @@ import { LOAD_RATE_LIMITS } from './homeowners';
 
 /**
  * Where the load goes. `direct`: one tenant portal straight to Postgres. `pgbouncer`: three
- * tenant portals (`next start` on three ports, the load client spreading its connections over
+ * tenant portals (their production servers on three ports, the load client spreading its connections over
  * them) whose pools connect through one PgBouncer in transaction mode to a Postgres started with
  * fewer `max_connections` than the portals' pools add up to.
  */
