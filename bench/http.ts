@@ -1,7 +1,6 @@
-import { Agent, request } from 'node:http';
+import { performance } from 'node:perf_hooks';
 
 import autocannon from 'autocannon';
-import { performance } from 'node:perf_hooks';
 
 import { appRouter, createCallerFactory, createContext } from '@openhouse/api';
 import { createVerifier, loadAuthEnv } from '@openhouse/auth';
@@ -9,7 +8,15 @@ import { mintDevToken } from '@openhouse/auth/dev-token';
 import { startPortal } from '@openhouse/harness/next-server';
 import type { Teardown } from '@openhouse/harness/teardown';
 
-import { closedLoop, machineCpu, medianCell, medianRatio, processCpuUs, type CellResult } from './measure';
+import {
+  busyBetween,
+  closedLoop,
+  machineCpu,
+  medianCell,
+  medianRatio,
+  processCpuUs,
+  type CellResult,
+} from './measure';
 import { POOL_MAX, POOL_MIN } from './options';
 import { NOTICE_LIMIT, type BenchHomeowner, type ExpectedRows } from './workload';
 import { appDatabase } from './ways/with-rls';
@@ -91,17 +98,16 @@ export async function measureHttpOverhead(options: {
   const stopNextStart = teardown.defer('stop the next start server', () => nextStart.stop());
   log(`the same build under next start at ${nextStart.url}`);
 
-  const client = new KeepAliveClient(Math.max(...options.concurrencies));
   const procedureAt =
     (baseUrl: string) =>
     async (index: number): Promise<ListResponse> =>
-      (await client.getJson<{ result: { data: ListResponse } }>(baseUrl + PROCEDURE_PATH, tokens[index]!))
-        .result.data;
+      (await getJson<{ result: { data: ListResponse } }>(baseUrl + PROCEDURE_PATH, tokens[index]!)).result
+        .data;
   const overHttp = procedureAt(portal.url);
   const viaNext = procedureAt(nextStart.url);
   // The same token is sent to the floor (health ignores it), so both requests carry the same headers.
   const floor = async (index: number) => {
-    const body = await client.getJson<{ status?: string }>(portal.url + FLOOR_PATH, tokens[index]!);
+    const body = await getJson<{ status?: string }>(portal.url + FLOOR_PATH, tokens[index]!);
     if (body.status !== 'ok') throw new Error(`bench: ${FLOOR_PATH} answered ${JSON.stringify(body)}`);
   };
 
@@ -191,7 +197,6 @@ export async function measureHttpOverhead(options: {
       cause: error,
     });
   } finally {
-    client.close();
     await closeDatabase();
     await stopNextStart();
     await stopPortal();
@@ -249,66 +254,15 @@ async function autocannonCell(
       serverBefore !== undefined && serverAfter !== undefined && ops
         ? (serverAfter - serverBefore) / ops
         : undefined,
-    machineBusy:
-      machineBefore && machineAfter
-        ? 1 - (machineAfter.idle - machineBefore.idle) / (machineAfter.total - machineBefore.total)
-        : undefined,
+    machineBusy: busyBetween(machineBefore, machineAfter),
   };
 }
 
-/**
- * GETs over keep-alive connections (node:http, not fetch: it costs less CPU, and the client shares
- * the machine with the server). The server closes connections idle for 5 s (Node's default
- * keepAliveTimeout), so the pool of sockets is renewed before each run, and a request that lost
- * that race on a reused socket is sent once more — the pattern Node's documentation gives.
- */
-class KeepAliveClient {
-  private agent: Agent;
-
-  constructor(private readonly maxSockets: number) {
-    this.agent = this.newAgent();
-  }
-
-  private newAgent(): Agent {
-    return new Agent({ keepAlive: true, maxSockets: this.maxSockets });
-  }
-
-  reset(): void {
-    this.agent.destroy();
-    this.agent = this.newAgent();
-  }
-
-  close(): void {
-    this.agent.destroy();
-  }
-
-  getJson<T>(url: string, token: string, retry = true): Promise<T> {
-    return new Promise((resolve, reject) => {
-      const req = request(
-        url,
-        { agent: this.agent, headers: { authorization: `Bearer ${token}` } },
-        (response) => {
-          let body = '';
-          response.setEncoding('utf8');
-          response.on('data', (chunk: string) => (body += chunk));
-          response.on('error', reject);
-          response.on('end', () => {
-            if (response.statusCode !== 200) {
-              reject(new Error(`bench: GET ${url} answered ${response.statusCode}: ${body.slice(0, 300)}`));
-              return;
-            }
-            resolve(JSON.parse(body) as T);
-          });
-        },
-      );
-      req.on('error', (error: NodeJS.ErrnoException) => {
-        if (retry && req.reusedSocket && error.code === 'ECONNRESET') {
-          resolve(this.getJson<T>(url, token, false));
-        } else {
-          reject(error);
-        }
-      });
-      req.end();
-    });
-  }
+/** One GET's JSON body, for the checks before timing; anything but a 200 fails the bench. */
+async function getJson<T>(url: string, token: string): Promise<T> {
+  const response = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
+  const body = await response.text();
+  if (response.status !== 200)
+    throw new Error(`bench: GET ${url} answered ${response.status}: ${body.slice(0, 300)}`);
+  return JSON.parse(body) as T;
 }

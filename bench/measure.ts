@@ -80,10 +80,7 @@ export async function closedLoop(
       serverBefore !== undefined && serverAfter !== undefined && latencies.length
         ? (serverAfter - serverBefore) / latencies.length
         : undefined,
-    machineBusy:
-      machineBefore && machineAfter
-        ? 1 - (machineAfter.idle - machineBefore.idle) / (machineAfter.total - machineBefore.total)
-        : undefined,
+    machineBusy: busyBetween(machineBefore, machineAfter),
   };
 }
 
@@ -102,6 +99,14 @@ export function processCpuUs(pid: number): number | undefined {
 
 /** Linux's USER_HZ, the unit of /proc's CPU times: 100 on every architecture it runs on. */
 const CLOCK_TICKS_PER_SECOND = 100;
+
+/** The share of the machine's CPU time that was busy between two `machineCpu()` readings. */
+export function busyBetween(
+  before: ReturnType<typeof machineCpu>,
+  after: ReturnType<typeof machineCpu>,
+): number | undefined {
+  return before && after ? 1 - (after.idle - before.idle) / (after.total - before.total) : undefined;
+}
 
 /** Idle and total CPU ticks of the whole machine (Linux); undefined elsewhere. */
 export function machineCpu(): { idle: number; total: number } | undefined {

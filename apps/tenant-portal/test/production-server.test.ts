@@ -93,6 +93,39 @@ describe('/api/trpc beside Next.js', () => {
   });
 });
 
+describe('a body over API_MAX_BODY_BYTES', () => {
+  it('is a 413 even when it arrives whole at once, and the server carries on', async () => {
+    const { hostname, port } = new URL(server.url);
+    const token = await tokenFor(homeowner);
+    // No Content-Length: the limit is found while reading, with the rest of the body already sent.
+    const body = JSON.stringify({ name: 'big.body', properties: { pad: 'x'.repeat(1_200_000) } });
+    const answer = await new Promise<string>((resolve, reject) => {
+      let received = '';
+      const socket = connect(Number(port), hostname, () => {
+        socket.write(
+          'POST /api/trpc/analytics.track HTTP/1.1\r\n' +
+            `host: ${hostname}:${port}\r\nauthorization: Bearer ${token}\r\n` +
+            'content-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n' +
+            `${Buffer.byteLength(body).toString(16)}\r\n${body}\r\n0\r\n\r\n`,
+        );
+      });
+      socket.setEncoding('utf8');
+      socket.on('data', (chunk: string) => (received += chunk));
+      socket.on('close', () => resolve(received));
+      socket.on('error', reject);
+    });
+    expect(answer).toMatch(/^HTTP\/1\.1 413/);
+    expect(answer).toContain('API_MAX_BODY_BYTES');
+    // Still serving, and nothing was thrown meanwhile (Next.js logs an uncaught exception and
+    // carries on: only its output would tell).
+    expect(server.output()).not.toMatch(/Invalid state|TypeError/);
+    expect((await fetch(`${server.url}/api/health`)).status).toBe(200);
+    expect((await fetch(server.url + LIST, { headers: { authorization: `Bearer ${token}` } })).status).toBe(
+      200,
+    );
+  });
+});
+
 describe('SIGTERM after clients hung up mid-request', () => {
   it('finds nothing in flight: a request whose client left is not waited for', async () => {
     const { hostname, port } = new URL(server.url);

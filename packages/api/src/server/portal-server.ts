@@ -17,8 +17,9 @@ export interface NextApp {
  * A portal's production server (`pnpm start`): one Node HTTP server in which `/api/trpc/…` goes
  * straight to the router (`trpc-node.ts`) and everything else — pages, assets, probes, metrics —
  * to Next.js. Next.js's own work per request (routing, its request and response wrappers, the
- * rendering context) cost more than the tRPC call it carried; the router, its bounds, the context
- * and the one pool are the same either way (docs/PHASE_20.1_DB_POOLING.md, "The HTTP path").
+ * rendering context) cost more than the tRPC call it carries; the router, its bounds, the context
+ * and the one pool are the same either way (docs/PHASE_20.1_DB_POOLING.md, "HTTP path, second
+ * round").
  *
  * Start-up is `next start`'s — every variable parsed, the login-role guard, the pool warmed,
  * SIGTERM drained — before the port opens; it runs here first, so the pool is built by the code
@@ -52,15 +53,19 @@ export async function servePortal(app: NextApp, options: { defaultPort: number }
     });
   });
   await new Promise<void>((resolve) => {
-    server.once('error', (error: NodeJS.ErrnoException) => {
+    const refused = (error: NodeJS.ErrnoException) => {
       console.error(
         error.code === 'EADDRINUSE'
           ? `PORT ${port} is already in use: stop what holds it or set PORT`
           : `Cannot listen on PORT ${port}: ${error.message}`,
       );
       process.exit(1);
+    };
+    server.once('error', refused);
+    server.listen(port, () => {
+      server.off('error', refused);
+      resolve();
     });
-    server.listen(port, () => resolve());
   });
   console.log(`[server] listening on http://localhost:${port} (${TRPC_ENDPOINT} served beside Next.js)`);
   return server;

@@ -70,20 +70,30 @@ function toFetchRequest(req: IncomingMessage, res: ServerResponse): Request {
  * would lose the 413 that says why — and the connection closes once that answer is out.
  */
 function bodyStream(req: IncomingMessage, res: ServerResponse): ReadableStream<Uint8Array> {
+  // Once the reader has stopped, the rest of the body (and its end or error) is ignored: a
+  // cancelled stream's controller throws if used, and here that would be an uncaught exception.
+  let reading = true;
   return new ReadableStream<Uint8Array>({
     start(controller) {
       req.on('data', (chunk: Buffer) => {
+        if (!reading) return;
         controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
         if ((controller.desiredSize ?? 0) <= 0) req.pause();
       });
-      req.once('end', () => controller.close());
-      req.once('error', (error) => controller.error(error));
+      req.once('end', () => {
+        if (reading) controller.close();
+        reading = false;
+      });
+      req.once('error', (error) => {
+        if (reading) controller.error(error);
+        reading = false;
+      });
     },
     pull() {
       req.resume();
     },
     cancel() {
-      req.removeAllListeners('data');
+      reading = false;
       res.shouldKeepAlive = false;
       req.resume();
     },
