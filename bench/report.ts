@@ -8,6 +8,7 @@ import { dataSizesTable } from '@openhouse/harness/scaled-database';
 
 import type { BenchDatabase, BenchServer } from './database';
 import type { HttpResult } from './http';
+import type { BenchOptions } from './options';
 import { isSkipped, type Cell, type CellResult } from './measure';
 import type { WarmupResult } from './warmup';
 import type { Way, WayKey } from './ways/way';
@@ -291,6 +292,18 @@ export function warmupText(result: WarmupResult): string {
       ['without (connection opened by the first request)', `${msText(result.coldMedianMs)} ms`],
       ['warm() itself, paid once at start-up', `${msText(result.warmCallMedianMs)} ms`],
     ],
+  );
+}
+
+/** How long each cell ran. */
+export const cellText = (options: BenchOptions) =>
+  `${options.seconds} s per cell after ${options.warmupSeconds} s of warm-up`;
+
+/** The run's own facts under every report: machine, software, command, when, how long. */
+export function runText(machine: Machine, options: BenchOptions, date: Date, totalSeconds: number): string {
+  return (
+    `${machineText(machine)}\ncommand: ${options.command} (${cellText(options)}); ` +
+    `${date.toISOString()}; ${totalSeconds.toFixed(0)} s in all`
   );
 }
 

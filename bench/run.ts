@@ -18,7 +18,8 @@ import {
   httpTable,
   httpTargetText,
   machineFacts,
-  machineText,
+  cellText,
+  runText,
   ratios,
   ratiosTable,
   scaleComparisonTable,
@@ -119,7 +120,7 @@ async function main(options: BenchOptions, teardown: Teardown): Promise<void> {
     for (const way of run.ways) await way.verify();
   }
 
-  const perCell = `${options.seconds} s per cell after ${options.warmupSeconds} s of warm-up`;
+  const perCell = cellText(options);
   const scaleNames = runs.map((run) => run.database.scale).join(' and ');
   log(
     `measuring 5 ways × ${options.concurrencies.join('/')} callers at ${scaleNames} scale, ` +
@@ -226,11 +227,7 @@ async function main(options: BenchOptions, teardown: Teardown): Promise<void> {
   print('Data', dataText(databases, visible));
   print(`HTTP path: floor, procedure over HTTP, procedure in-process${atScale(chosen)}`, httpText(http));
   print(`Pool warm-up${atScale(chosen)}`, warmupText(warmup));
-  print(
-    'Run',
-    `${machineText(machine)}\ncommand: ${options.command} (${perCell}); ` +
-      `${date.toISOString()}; ${totalSeconds.toFixed(0)} s in all`,
-  );
+  print('Run', runText(machine, options, date, totalSeconds));
 
   const file = writeJson(
     {
@@ -304,14 +301,10 @@ async function httpOnly(
     log,
   });
   const totalSeconds = (performance.now() - began) / 1000;
-  const perCell = `${options.seconds} s per cell after ${options.warmupSeconds} s of warm-up`;
   console.log(
     `\n## HTTP path: floor, procedure over HTTP, procedure in-process (${database.scale} scale)\n\n${httpText(http)}`,
   );
-  console.log(
-    `\n## Run\n\n${machineText(machine)}\ncommand: ${options.command} (${perCell}); ` +
-      `${date.toISOString()}; ${totalSeconds.toFixed(0)} s in all`,
-  );
+  console.log(`\n## Run\n\n${runText(machine, options, date, totalSeconds)}`);
   const file = writeJson(
     {
       date: date.toISOString(),

@@ -7,4 +7,5 @@ export type { DbEnv } from './env';
 export { classifyDbFailure, pgErrorOf } from './failures';
 export type { DbFailure, DbFailureContext, DbFailureKind, PgError } from './failures';
 export { GuardError, assertSafeLoginRole } from './guard';
-export { placeholders, preparedFor } from './prepared';
+export { preparedFor } from './prepared';
+export type { Placeholders } from './prepared';

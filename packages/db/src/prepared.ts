@@ -2,19 +2,34 @@ import { sql, type Placeholder } from 'drizzle-orm';
 
 import type { Db } from './types';
 
+/** A placeholder for each value that is present; an absent (`undefined`) value has none. */
+export type Placeholders<Values> = {
+  [Name in keyof Values]: undefined extends Values[Name] ? Placeholder | undefined : Placeholder;
+};
+
 /**
- * A query built once per pooled connection and then only filled in. Drizzle rebuilds a query's
- * SQL from its parts on every call — about 100 µs for a page of the noticeboard, more than the
- * rest of the procedure's own work — where a prepared query only fills its placeholders.
+ * A query built once per pooled connection and shape, then only filled in. Drizzle rebuilds a
+ * query's SQL from its parts on every call — about 100 µs for a page of the noticeboard, more
+ * than the rest of the procedure's own work — where a prepared query only fills its placeholders.
+ *
+ * `build` gets a `sql.placeholder` for each of `values` that is present and leaves an absent one's
+ * part of the SQL out; the shape — `name` plus which values are present — is the cache key, so
+ * `name` must say whatever else changes the SQL (a fixed choice such as an audience). No value
+ * goes into the SQL itself, so one caller's values cannot reach another's query.
  *
  * Prepare it with an empty name (`.prepare('')`): on the wire it is then an unnamed statement,
  * parsed with each execution like any other query, so nothing lives on the server connection and
- * transaction-mode poolers (PgBouncer, Supavisor) stay safe. `key` must name everything that
- * changes the SQL (which filters are present, say); every value goes in as `sql.placeholder(…)`,
- * never into the SQL itself, so one caller's values cannot reach another's query. The queries of
- * a connection go with it: the cache is keyed by its Drizzle instance (`rls.ts`, one per client).
+ * transaction-mode poolers (PgBouncer, Supavisor) stay safe. The queries of a connection go with
+ * it: the cache is keyed by its Drizzle instance (`rls.ts`, one per client).
  */
-export function preparedFor<Query>(db: Db, key: string, build: (db: Db) => Query): Query {
+export function preparedFor<Values extends Record<string, unknown>, Query>(
+  db: Db,
+  name: string,
+  values: Values,
+  build: (placeholders: Placeholders<Values>, db: Db) => Query,
+): Query {
+  const present = Object.keys(values).filter((value) => values[value] !== undefined);
+  const key = `${name} ${present.join(' ')}`;
   let queries = preparedByDb.get(db);
   if (!queries) {
     queries = new Map();
@@ -22,26 +37,11 @@ export function preparedFor<Query>(db: Db, key: string, build: (db: Db) => Query
   }
   let query = queries.get(key) as Query | undefined;
   if (query === undefined) {
-    query = build(db);
+    const placeholders = Object.fromEntries(present.map((value) => [value, sql.placeholder(value)]));
+    query = build(placeholders as Placeholders<Values>, db);
     queries.set(key, query);
   }
   return query;
 }
 
 const preparedByDb = new WeakMap<Db, Map<string, unknown>>();
-
-/**
- * A placeholder named after each of `values` that is present, for building a prepared query whose
- * `execute(values)` fills them; an absent (`undefined`) value has none, and its part of the SQL is
- * left out — which is why `preparedFor`'s key names the values present.
- */
-export function placeholders<Values extends Record<string, unknown>>(
-  values: Values,
-): { [Name in keyof Values]: undefined extends Values[Name] ? Placeholder | undefined : Placeholder } {
-  return Object.fromEntries(
-    Object.entries(values).map(([name, value]) => [
-      name,
-      value === undefined ? undefined : sql.placeholder(name),
-    ]),
-  ) as never;
-}

@@ -33,8 +33,8 @@ const body = z
   .max(MAX_DOCUMENT_CHARS, `at most ${MAX_DOCUMENT_CHARS.toLocaleString('en-GB')} characters`);
 const documentId = z.uuid('not a document link');
 
-/** What staff see of a document after changing it. */
-const changed = {
+/** A document's row as lists show it, and as staff see it after changing it. */
+const listed = {
   id: documents.id,
   developmentId: documents.developmentId,
   houseId: documents.houseId,
@@ -112,17 +112,7 @@ export const documentsRouter = router({
         input.status === 'withdrawn' ? isNotNull(documents.withdrawnAt) : undefined,
       ];
       const rows = await ctx.db
-        .select({
-          id: documents.id,
-          developmentId: documents.developmentId,
-          houseId: documents.houseId,
-          title: documents.title,
-          category: documents.category,
-          createdAt: documents.createdAt,
-          updatedAt: documents.updatedAt,
-          withdrawnAt: documents.withdrawnAt,
-          ...audienceColumns('documents'),
-        })
+        .select({ ...listed, ...audienceColumns('documents') })
         .from(documents)
         .where(and(after, ...conditions))
         .orderBy(...orderBy)
@@ -229,7 +219,7 @@ export const documentsRouter = router({
         .set({ title: input.title, category: input.category, body: input.body, houseId })
         .where(eq(documents.id, input.id))
         .returning({
-          ...changed,
+          ...listed,
           tenantId: documents.tenantId,
           body: documents.body,
           withdrawn: documents.withdrawn,
@@ -250,7 +240,7 @@ export const documentsRouter = router({
       .update(documents)
       .set({ withdrawnAt: sql`coalesce(${documents.withdrawnAt}, now())` })
       .where(eq(documents.id, input.id))
-      .returning(changed);
+      .returning(listed);
     if (!document) throw notFound();
     return document;
   }),
@@ -261,7 +251,7 @@ export const documentsRouter = router({
       .update(documents)
       .set({ withdrawnAt: null })
       .where(eq(documents.id, input.id))
-      .returning(changed);
+      .returning(listed);
     if (!document) throw notFound();
     return document;
   }),

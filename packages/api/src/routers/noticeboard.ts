@@ -17,7 +17,7 @@ import {
 import type { Claims } from '@openhouse/auth';
 import { z } from 'zod';
 
-import { placeholders, preparedFor, schema, type Db } from '@openhouse/db';
+import { preparedFor, schema, type Db } from '@openhouse/db';
 
 import { decodeCursor, encodeCursor, newestFirst, pageInput, rowsAfter, toPage } from '../pagination';
 import { developerProcedure, homeownerProcedure, protectedProcedure } from '../procedures';
@@ -219,9 +219,7 @@ export const noticeboardRouter = router({
         cursorId: cursor?.id,
         limit: input.limit + 1,
       };
-      const present = Object.keys(values).filter((name) => values[name as keyof typeof values] !== undefined);
-      const page = preparedFor(ctx.db, `noticeboard.list ${input.audience} ${present.join(' ')}`, (db) => {
-        const p = placeholders(values);
+      const page = preparedFor(ctx.db, `noticeboard.list ${input.audience}`, values, (p, db) => {
         const scope = { tenant_id: p.tenantId, development_id: p.scopeDevelopmentId };
         const filters = { ...p, audience: input.audience };
         return db

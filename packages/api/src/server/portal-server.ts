@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 
-import { isStartupRefusal, parseEnv, tcpPort } from '@openhouse/env';
+import { isStartupRefusal, parseEnv, StartupRefusal, tcpPort } from '@openhouse/env';
 import { z } from 'zod';
 
 import { startServer } from './lifecycle';
@@ -26,14 +26,7 @@ export interface NextApp {
  * `/api/trpc` runs, and the portal's `instrumentation.ts` (in `app.prepare()`) finds it done.
  */
 export async function servePortal(app: NextApp, options: { defaultPort: number }): Promise<Server> {
-  if (process.env.NODE_ENV !== 'production') {
-    // Next.js and React read it before anything here runs: it must be set by whoever starts us.
-    console.error(
-      `NODE_ENV must be production for a portal's production server (it is "${process.env.NODE_ENV ?? ''}"); pnpm dev serves development`,
-    );
-    process.exit(1);
-  }
-  const port = portOrExit(options.defaultPort);
+  const port = settingsOrExit(options.defaultPort);
   await startServer();
   await app.prepare();
   const handleWithNext = app.getRequestHandler();
@@ -71,9 +64,18 @@ export async function servePortal(app: NextApp, options: { defaultPort: number }
   return server;
 }
 
-/** `PORT`, else the portal's own default; a bad value is one line naming it, and exit 1. */
-function portOrExit(defaultPort: number): number {
+/**
+ * The port to listen on (`PORT`, else the portal's own default), once `NODE_ENV` is production:
+ * Next.js and React read it before anything here runs, so whoever starts the server must set it.
+ * Either refused is one line naming the variable, and exit 1.
+ */
+function settingsOrExit(defaultPort: number): number {
   try {
+    if (process.env.NODE_ENV !== 'production') {
+      throw new StartupRefusal(
+        `NODE_ENV must be production for a portal's production server (it is "${process.env.NODE_ENV ?? ''}"); pnpm dev serves development`,
+      );
+    }
     return parseEnv(z.object({ PORT: tcpPort('PORT').default(defaultPort) }), process.env).PORT;
   } catch (error) {
     if (!isStartupRefusal(error)) throw error;
